@@ -1,0 +1,359 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from . import rendering
+from .images import SafeImageField, articles_upload_to, categories_upload_to
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        return self.annotate(
+            published_count=models.Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80, help_text='Shown in navigation and breadcrumbs, e.g. "Spine Disorders".')
+    slug = models.SlugField(max_length=90, help_text="Used in the address /category/<slug>/. Filled from the name.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the category page.")
+    icon = SafeImageField(
+        upload_to=categories_upload_to,
+        blank=True,
+        help_text="Small square picture for the category (JPEG, PNG or WebP).",
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "category"
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], name="category_slug_unique", violation_error_message="This slug is already used."
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="category_slug_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """Articles whose status is published (possibly scheduled for later)."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def published(self):
+        """What the public may see: live and with a publication time that has come."""
+        return self.live().filter(first_published_at__lte=timezone.now())
+
+    def featured(self):
+        return self.filter(is_featured=True)
+
+    def in_category(self, category):
+        return self.filter(category=category)
+
+    def by_author(self, author):
+        return self.filter(author=author)
+
+    def reviewed_by(self, author):
+        return self.filter(reviewer=author)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def with_people(self):
+        return self.select_related("author", "category", "reviewer")
+
+    def newest_first(self):
+        return self.order_by("-first_published_at", "-pk")
+
+    def with_views_since(self, since: date | None):
+        views = Q(daily_views__day__gte=since) if since else Q()
+        return self.annotate(view_total=Sum("daily_views__views", filter=views, default=0))
+
+    def popular(self, since: date | None):
+        return self.with_views_since(since).filter(view_total__gt=0).order_by("-view_total", "-pk")
+
+    def review_overdue(self, today: date | None = None):
+        return self.filter(next_review_due__lt=today or timezone.localdate())
+
+    def review_due_within(self, days: int, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days))
+
+
+slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and single hyphens.")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200, help_text="The article's headline as readers will see it.")
+    slug = models.SlugField(
+        max_length=200,
+        validators=[slug_validator],
+        help_text="Web address: /articles/<slug>/. Filled in from the title; change it with care.",
+    )
+    lead = models.TextField(
+        help_text="Opening summary in one or two short paragraphs (Markdown allowed). Shown under the title "
+        "and used as the excerpt in listings.",
+    )
+    lead_html = models.TextField(editable=False, blank=True)
+    featured_image = SafeImageField(
+        upload_to=articles_upload_to,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text="Main picture: JPEG, PNG or WebP, at most 10 MB and 40 megapixels. Metadata (e.g. GPS) is removed.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Required with an image: describe what the picture shows for readers who cannot see it.",
+    )
+    image_caption = models.CharField(max_length=300, blank=True, help_text="Optional caption under the picture.")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", help_text="The section of the site it belongs to."
+    )
+    tags = TaggableManager(blank=True, help_text="Comma-separated keywords, e.g. cramp, sports injury.")
+    author = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, related_name="articles", help_text="The clinician who wrote it."
+    )
+    reviewer = models.ForeignKey(
+        "authors.Author",
+        on_delete=models.PROTECT,
+        related_name="reviewed_articles",
+        null=True,
+        blank=True,
+        help_text="The clinician who medically reviewed and signed off this version (never the author).",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Show in the featured lists on the home page and sidebar."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    content_updated_at = models.DateTimeField(
+        "last updated", null=True, blank=True, editable=False,
+        help_text="Moves only when published content really changes.",
+    )
+    last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_published_at", "-pk"]
+        get_latest_by = "first_published_at"
+        verbose_name = "article"
+        verbose_name_plural = "articles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="article_slug_unique",
+                violation_error_message="Another article already uses this web address (slug).",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_blank"),
+            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(featured_image="") | ~Q(image_alt=""),
+                name="article_image_requires_alt",
+                violation_error_message="Add alt text that describes the featured image.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(first_published_at__isnull=False, reviewer__isnull=False),
+                name="article_published_has_date_and_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("author")),
+                name="article_reviewer_not_author",
+                violation_error_message="The medical reviewer must be a different clinician from the author.",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(last_reviewed_on__isnull=True)
+                | Q(next_review_due__gt=F("last_reviewed_on")),
+                name="article_review_due_after_review",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-first_published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["category", "status", "-first_published_at"], name="article_cat_status_idx"),
+            models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.lead_html = rendering.render_markdown(self.lead)
+        if kwargs.get("update_fields") is not None and "lead" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "lead_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.first_published_at is not None
+            and self.first_published_at <= timezone.now()
+        )
+
+    @property
+    def excerpt(self) -> str:
+        return rendering.excerpt(self.lead_html or self.lead, 28)
+
+    @property
+    def last_updated(self):
+        return self.content_updated_at or self.first_published_at
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the article (drag or renumber).")
+    heading = models.CharField(max_length=200, help_text="Section heading; it appears in the Contents list.")
+    body = models.TextField(
+        help_text="Section text in Markdown: blank line between paragraphs, - for bullet lists, "
+        "**bold**, [link text](https://…). Use ### for sub-headings."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    anchor = models.SlugField(
+        max_length=90,
+        blank=True,
+        help_text="Link target within the page (#anchor). Leave empty to make one from the heading.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "anchor"],
+                name="section_anchor_unique_in_article",
+                violation_error_message="Two sections of this article cannot share the same anchor.",
+            ),
+            models.CheckConstraint(condition=~Q(anchor=""), name="section_anchor_not_blank"),
+            models.CheckConstraint(condition=~Q(heading=""), name="section_heading_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = rendering.render_markdown(self.body)
+        if not self.anchor and self.article_id:
+            taken = set(
+                Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True)
+            )
+            self.anchor = rendering.make_anchor(self.heading, taken)
+        super().save(*args, **kwargs)
+
+
+class Reference(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the reference list.")
+    authors = models.CharField(
+        max_length=500, blank=True, help_text='Vancouver style: surname and initials, e.g. "Bye A, Kan A".'
+    )
+    title = models.CharField(max_length=500, blank=True, help_text="Title of the paper, chapter or page.")
+    journal = models.CharField(
+        "journal or publisher", max_length=300, blank=True, help_text='Abbreviated journal name, e.g. "Sports Med".'
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=40, blank=True, help_text='e.g. "409-420" or "S50-S55".')
+    doi = models.CharField(
+        "DOI",
+        max_length=200,
+        blank=True,
+        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1234/abcd (without https://doi.org/).")],
+    )
+    pmid = models.CharField(
+        "PubMed ID", max_length=12, blank=True, validators=[RegexValidator(r"^\d{1,10}$", "PubMed IDs are digits only.")]
+    )
+    url = models.URLField("URL", max_length=500, blank=True, help_text="Web address, for sources without DOI/PubMed.")
+    citation_text = models.TextField(
+        "free-text citation",
+        blank=True,
+        help_text="Use instead of the fields above for sources that do not fit them (e.g. a guideline).",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "reference"
+        verbose_name_plural = "references"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title="") | ~Q(citation_text=""),
+                name="reference_has_title_or_citation",
+                violation_error_message="Give the reference a title, or write it as a free-text citation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.as_text
+
+    @property
+    def as_text(self) -> str:
+        return rendering.vancouver_text(self)
+
+    @property
+    def as_html(self):
+        return rendering.vancouver_html(self)
+
+
+class ArticleDailyViews(models.Model):
+    """Page views of one article on one day (UTC), for popular lists over 7/30 days and all time."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        get_latest_by = "day"
+        verbose_name = "daily view count"
+        verbose_name_plural = "daily view counts"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_views_unique_article_day"),
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="daily_views_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} on {self.day}: {self.views}"

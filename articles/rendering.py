@@ -1,0 +1,141 @@
+"""Markdown rendering, HTML sanitizing, anchors and Vancouver-style references.
+
+Author text is rendered once (when it is saved) and the stored HTML is what pages
+show. Everything goes through :func:`sanitize`, an nh3 (Ammonia) allow-list: no
+script, no event handlers, no ``style``, and only http(s)/mailto links.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator, slugify
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "b", "em", "i", "u", "sub", "sup", "small", "mark", "abbr",
+    "a", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "code", "pre",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "caption",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "abbr", "def_list", "fenced_code"]
+
+RESERVED_ANCHORS = {"contents", "references", "main-content", "primary-navigation", "primary-sidebar",
+                    "site-search", "about-author", "tags", "review"}
+
+_HEADING_RE = re.compile(r"<(/?)h([1-6])(\s[^>]*)?>", re.IGNORECASE)
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _demote_headings(html: str, top_level: int = 3) -> str:
+    """Headings inside a body sit below the section's h2: # → h3, ## → h4 …"""
+
+    def repl(match: re.Match) -> str:
+        level = min(int(match.group(2)) + top_level - 1, 6)
+        return f"<{match.group(1)}h{level}{match.group(3) or ''}>"
+
+    return _HEADING_RE.sub(repl, html)
+
+
+def render_markdown(text: str) -> str:
+    """Markdown → sanitized HTML (raw HTML in the source is escaped-or-stripped by nh3)."""
+    if not text or not text.strip():
+        return ""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return sanitize(_demote_headings(html))
+
+
+def plain_text(html_or_text: str) -> str:
+    return re.sub(r"\s+", " ", strip_tags(html_or_text or "")).strip()
+
+
+def excerpt(html: str, words: int = 30) -> str:
+    return Truncator(plain_text(html)).words(words, truncate="…")
+
+
+def make_anchor(heading: str, taken: set[str]) -> str:
+    """A URL fragment for a heading, unique among ``taken`` and the page's own ids."""
+    base = slugify(heading)[:70].strip("-") or "section"
+    if base[0].isdigit():
+        base = f"s-{base}"
+    candidate, n = base, 2
+    while candidate in taken or candidate in RESERVED_ANCHORS:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+# --- References -------------------------------------------------------------------
+
+def _end(text: str) -> str:
+    """Terminate a citation element with a full stop unless it already ends in punctuation."""
+    text = text.strip()
+    if not text:
+        return ""
+    return text if text[-1] in ".?!" else text + "."
+
+
+def vancouver_text(ref) -> str:
+    """Plain-text Vancouver citation, e.g.
+    ``Bentley S. Exercise-induced muscle cramp: proposed mechanisms and management. Sports Med. 1996;21:409-420.``
+    """
+    if not ref.title and ref.citation_text:
+        return _end(ref.citation_text)
+    parts = []
+    if ref.authors:
+        parts.append(_end(ref.authors))
+    if ref.title:
+        parts.append(_end(ref.title))
+    if ref.journal:
+        parts.append(_end(ref.journal))
+    source = ""
+    if ref.year:
+        source = str(ref.year)
+    if ref.volume:
+        source += f";{ref.volume}"
+        if ref.issue:
+            source += f"({ref.issue})"
+    elif ref.issue:
+        source += f";({ref.issue})"
+    if ref.pages:
+        source += f":{ref.pages}"
+    if source:
+        parts.append(_end(source))
+    return " ".join(parts)
+
+
+def vancouver_html(ref) -> SafeString:
+    """The citation, escaped, followed by DOI / PubMed / web links where known."""
+    html = escape(vancouver_text(ref))
+    links = []
+    if ref.doi:
+        links.append(format_html('<a href="https://doi.org/{0}" rel="noopener">doi:{0}</a>', ref.doi))
+    if ref.pmid:
+        links.append(
+            format_html('<a href="https://pubmed.ncbi.nlm.nih.gov/{0}/" rel="noopener">PubMed {0}</a>', ref.pmid)
+        )
+    if ref.url and not (ref.doi or ref.pmid):
+        links.append(format_html('<a href="{0}" rel="noopener">Available online</a>', ref.url))
+    if links:
+        html += " " + " · ".join(links)
+    return mark_safe(html)

@@ -1,0 +1,116 @@
+"""Reads shared by views, feeds, sitemaps and template tags.
+
+Each returns a queryset (or list) with its related rows already joined or
+prefetched, so templates never trigger queries of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from taggit.models import Tag
+
+from authors.models import Author
+
+from .models import Article, Category, Reference, Section
+
+POPULAR_PERIODS = {"7d": 7, "30d": 30, "all": None}
+DEFAULT_POPULAR_PERIOD = "30d"
+
+
+def public_articles():
+    """Published articles with author, reviewer and category joined (for listings)."""
+    return Article.objects.published().with_people().defer("lead")
+
+
+def article_for_page(*, slug: str, queryset=None) -> Article:
+    """One article with everything its page shows, in a fixed number of queries."""
+    queryset = queryset if queryset is not None else Article.objects.published()
+    return get_object_or_404(
+        queryset.with_people().prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+            Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+            "tags",
+        ),
+        slug=slug,
+    )
+
+
+def latest_articles(*, limit: int = 6):
+    return public_articles().newest_first()[:limit]
+
+
+def featured_articles(*, limit: int = 5, exclude_pk: int | None = None):
+    qs = public_articles().featured().newest_first()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs[:limit]
+
+
+def popular_since(period: str):
+    days = POPULAR_PERIODS[period]
+    return None if days is None else timezone.now().date() - timedelta(days=days - 1)
+
+
+def popular_articles(*, period: str = DEFAULT_POPULAR_PERIOD, limit: int | None = 5):
+    qs = public_articles().popular(popular_since(period))
+    return qs[:limit] if limit else qs
+
+
+def categories_with_counts():
+    return Category.objects.with_published_counts()
+
+
+def category_articles(*, category: Category):
+    return public_articles().in_category(category).newest_first()
+
+
+def tag_articles(*, tag: Tag):
+    return public_articles().tagged(tag).newest_first()
+
+
+def public_tag(*, slug: str) -> Tag:
+    return get_object_or_404(
+        Tag.objects.filter(article__status=Article.Status.PUBLISHED, article__first_published_at__lte=timezone.now())
+        .distinct(),
+        slug=slug,
+    )
+
+
+def featured_author(*, article: Article | None = None) -> Author | None:
+    """The author for the "Know your author" box: the article's, else the most prolific."""
+    if article is not None:
+        return article.author
+    return (
+        Author.objects.annotate(
+            n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+        .first()
+    )
+
+
+def author_articles(*, author: Author):
+    return public_articles().by_author(author).newest_first()
+
+
+def author_reviewed_articles(*, author: Author):
+    return public_articles().reviewed_by(author).newest_first()
+
+
+def search_articles(*, query: str):
+    """Simple search over title, lead, section headings and bodies (issue 4 brings ranking)."""
+    terms = query.split()[:12]
+    qs = public_articles()
+    for term in terms:
+        qs = qs.filter(
+            Q(title__icontains=term)
+            | Q(lead__icontains=term)
+            | Q(sections__heading__icontains=term)
+            | Q(sections__body__icontains=term)
+        )
+    return qs.distinct().newest_first()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("category/<slug:slug>/", views.category_detail, name="category"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("popular/", views.popular, name="popular"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import selectors
+from .models import Category
+
+PAGE_SIZE = 12
+MAX_QUERY_LENGTH = 200
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of ``queryset``; a missing page number is page 1, a bad or out-of-range one is 404."""
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(raw)
+    except (PageNotAnInteger, EmptyPage):
+        raise Http404("No such page.")
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "featured": selectors.featured_articles(limit=3),
+            "latest": selectors.latest_articles(limit=6),
+            "popular": selectors.popular_articles(period="7d", limit=5),
+            "categories": selectors.categories_with_counts(),
+        },
+    )
+
+
+@require_safe
+def article_detail(request, slug):
+    article = selectors.article_for_page(slug=slug)
+    return render(request, "articles/article_detail.html", {"article": article})
+
+
+@require_safe
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    page = paginate(request, selectors.category_articles(category=category))
+    return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
+
+
+@require_safe
+def tag_detail(request, slug):
+    tag = selectors.public_tag(slug=slug)
+    page = paginate(request, selectors.tag_articles(tag=tag))
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
+
+
+@require_safe
+def popular(request):
+    period = request.GET.get("period", selectors.DEFAULT_POPULAR_PERIOD)
+    if period not in selectors.POPULAR_PERIODS:
+        period = selectors.DEFAULT_POPULAR_PERIOD
+    articles = selectors.popular_articles(period=period, limit=20)
+    return render(
+        request,
+        "articles/popular.html",
+        {"articles": articles, "period": period, "periods": [("7d", "Last 7 days"), ("30d", "Last 30 days"), ("all", "All time")]},
+    )
+
+
+@require_safe
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    page = paginate(request, selectors.search_articles(query=query)) if query else None
+    return render(request, "articles/search.html", {"query": query, "page_obj": page})

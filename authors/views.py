@@ -1,0 +1,20 @@
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from articles import selectors
+
+from .models import Author
+
+
+@require_safe
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return render(
+        request,
+        "authors/author_detail.html",
+        {
+            "author": author,
+            "written": selectors.author_articles(author=author)[:50],
+            "reviewed": selectors.author_reviewed_articles(author=author)[:50],
+        },
+    )
