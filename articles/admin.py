@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import Article, ArticleDailyViews, Category, Reference, Section
+from . import permissions, services
+from .admin_views import ArticleWorkflowViews
+from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
 
 
 def image_preview(image, size: int = 240):
@@ -20,10 +26,14 @@ class SectionInline(admin.StackedInline):
     ordering = ["position", "pk"]
     classes = ["orderable-inline"]
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None or permissions.can_edit(request.user, obj)
 
-class ReferenceInline(admin.StackedInline):
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class ReferenceInline(SectionInline):
     model = Reference
-    extra = 0
     fields = [
         "position",
         ("authors", "year"),
@@ -33,56 +43,197 @@ class ReferenceInline(admin.StackedInline):
         "url",
         "citation_text",
     ]
-    ordering = ["position", "pk"]
-    classes = ["orderable-inline"]
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Review overdue"),
+            ("due30", "Review due within 30 days"),
+            ("waiting", "Waiting for review"),
+            ("changes", "Changes requested"),
+            ("revision", "Live, with unpublished changes"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "overdue":
+            return queryset.live().review_overdue()
+        if value == "due30":
+            return queryset.live().review_due_within(30)
+        if value == "waiting":
+            return queryset.waiting_for_review()
+        if value == "changes":
+            return queryset.changes_requested()
+        if value == "revision":
+            return queryset.live().exclude(status=Article.Status.PUBLISHED)
+        return queryset
+
+
+class ArticleAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if cleaned.get("expected_version") != current:
+                raise forms.ValidationError(services.conflict_message(self.instance), code="conflict")
+        return cleaned
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "category", "author", "reviewer", "is_featured", "content_updated_at", "next_review_due"]
-    list_filter = ["status", "category", "author", "is_featured"]
+class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["title", "status", "live_state", "category", "author", "reviewer", "content_updated_at",
+                    "next_review_due"]
+    list_filter = [NeedsAttentionFilter, "status", "category", "author", "is_featured"]
     search_fields = ["title", "slug", "lead"]
     list_select_related = ["category", "author", "reviewer"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "first_published_at"
     inlines = [SectionInline, ReferenceInline]
-    readonly_fields = [
-        "status",
-        "featured_image_preview",
-        "first_published_at",
-        "content_updated_at",
-        "last_reviewed_on",
-        "next_review_due",
+    base_readonly = [
+        "status", "featured_image_preview", "reviewer", "first_published_at", "content_updated_at",
+        "last_reviewed_on", "next_review_due",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "author", "tags", "is_featured"]}),
+        (None, {"fields": ["title", "slug", "category", "author", "tags", "is_featured", "expected_version"]}),
         ("Summary", {"fields": ["lead"]}),
         ("Featured image", {"fields": ["featured_image", "featured_image_preview", "image_alt", "image_caption"]}),
         (
             "Review and publication",
-            {"fields": ["status", "reviewer", "first_published_at", "content_updated_at", "last_reviewed_on", "next_review_due"]},
+            {"fields": ["status", "reviewer", "publish_at", "first_published_at", "content_updated_at",
+                        "last_reviewed_on", "next_review_due"]},
         ),
     ]
-    actions = ["publish_reviewed"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
 
     class Media:
         js = ["js/admin_orderable.js", "js/admin_image_preview.js"]
 
+    # --- who sees and changes what -------------------------------------------------
+    def get_queryset(self, request):
+        return permissions.visible_articles(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return permissions.can_create(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return permissions.can_view(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return permissions.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not request.user.is_superuser:
+            return False
+        return obj is None or obj.first_published_at is None
+
+    def has_publish_permission(self, request):
+        return permissions.is_editor(request.user)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.change_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.base_readonly)
+        if not permissions.is_editor(request.user):
+            fields += ["author", "is_featured", "publish_at"]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None or self.has_change_permission(request, obj) else {}
+
+    # --- saving: optimistic lock, author, workflow consequences --------------------
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.claim_version(article=obj, expected_version=form.cleaned_data.get("expected_version"),
+                                   by=request.user)
+        else:
+            obj.modified_by = request.user
+            if not permissions.is_editor(request.user):
+                obj.author = permissions.author_profile(request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = services.article_content_saved(article=form.instance, by=request.user)
+        if article.has_unpublished_changes:
+            self.message_user(request, "Saved as a working revision. The live page keeps showing the signed-off "
+                                       "version until this revision is reviewed and published.", messages.INFO)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.ConcurrentEditError:
+            # Someone saved between our check and our write: show the form again with the conflict message.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # --- display ------------------------------------------------------------------
     @admin.display(description="Preview")
     def featured_image_preview(self, obj):
         return image_preview(obj.featured_image)
 
-    @admin.action(description="Publish selected articles (full medical review by their reviewer)")
-    def publish_reviewed(self, request, queryset):
+    @admin.display(description="Live", boolean=True)
+    def live_state(self, obj):
+        return obj.live_version_id is not None
+
+    # --- bulk actions (each calls the service; errors are shown, never a 500) ------
+    def _bulk(self, request, queryset, label, call):
         done = 0
-        for article in queryset.select_related("reviewer"):
+        for article in queryset:
             try:
-                services.article_publish_reviewed(article=article, reviewer=article.reviewer)
+                call(article)
                 done += 1
-            except services.ArticleError as error:
+            except (services.ArticleError, PermissionDenied) as error:
                 self.message_user(request, f"“{article}”: {error}", messages.ERROR)
         if done:
-            self.message_user(request, f"Published {done} article(s).", messages.SUCCESS)
+            self.message_user(request, f"{label}: {done} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "Submitted", lambda a: services.article_submit(article=a, by=request.user))
+
+    @admin.action(description="Publish selected approved articles", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "Published", lambda a: services.article_publish(article=a, by=request.user))
+
+    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "Unpublished", lambda a: services.article_unpublish(article=a, by=request.user))
+
+    @admin.action(description="Archive selected articles", permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._bulk(request, queryset, "Archived", lambda a: services.article_archive(article=a, by=request.user))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<int:pk>/workflow/", self.admin_site.admin_view(self.workflow_view), name="%s_%s_workflow" % info),
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="%s_%s_preview" % info),
+            path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view), name="%s_%s_diff" % info),
+        ] + super().get_urls()
+
+    def response_post_save_change(self, request, obj):
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
 
 @admin.register(Category)
@@ -98,16 +249,38 @@ class CategoryAdmin(admin.ModelAdmin):
         return image_preview(obj.icon, 40)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ArticleDailyViews)
-class ArticleDailyViewsAdmin(admin.ModelAdmin):
+class ArticleDailyViewsAdmin(ReadOnlyAdmin):
     list_display = ["article", "day", "views"]
     list_filter = ["day"]
     search_fields = ["article__title"]
     list_select_related = ["article"]
     date_hierarchy = "day"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(ArticleTransition)
+class ArticleTransitionAdmin(ReadOnlyAdmin):
+    list_display = ["article", "from_status", "to_status", "by", "at", "comment"]
+    list_filter = ["to_status"]
+    search_fields = ["article__title", "comment"]
+    list_select_related = ["article", "by"]
+    date_hierarchy = "at"
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(ReadOnlyAdmin):
+    list_display = ["article", "number", "published_at", "reviewer", "review_kind", "content_changed"]
+    list_select_related = ["article", "reviewer"]
+    search_fields = ["article__title", "title"]
+    exclude = ["content", "sections", "references", "section_text", "body_text", "lead_html"]

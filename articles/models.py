@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from . import rendering
@@ -16,7 +18,7 @@ from .images import SafeImageField, articles_upload_to, categories_upload_to
 class CategoryQuerySet(models.QuerySet):
     def with_published_counts(self):
         return self.annotate(
-            published_count=models.Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+            published_count=models.Count("articles", filter=Q(articles__live_version__isnull=False))
         )
 
 
@@ -53,8 +55,8 @@ class Category(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def live(self):
-        """Articles whose status is published (possibly scheduled for later)."""
-        return self.filter(status=Article.Status.PUBLISHED)
+        """Articles with a live, signed-off version (a working revision may be in progress)."""
+        return self.filter(live_version__isnull=False)
 
     def published(self):
         """What the public may see: live and with a publication time that has come."""
@@ -76,7 +78,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(tags=tag)
 
     def with_people(self):
-        return self.select_related("author", "category", "reviewer")
+        return self.select_related("author", "category", "reviewer", "live_version")
+
+    def in_status(self, *statuses):
+        return self.filter(status__in=statuses)
+
+    def waiting_for_review(self):
+        return self.filter(status=Article.Status.IN_REVIEW)
+
+    def changes_requested(self):
+        return self.filter(status=Article.Status.CHANGES_REQUESTED)
+
+    def scheduled_due(self, now=None):
+        return self.filter(status=Article.Status.APPROVED, publish_at__isnull=False, publish_at__lte=now or timezone.now())
+
+    def editable_by_author(self, author):
+        return self.filter(author=author)
 
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
@@ -100,6 +117,10 @@ slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case l
 
 
 class Article(models.Model):
+    class ReviewKind(models.TextChoices):
+        FULL = "full", "Full review (resets the review dates)"
+        MINOR = "minor", "Minor correction (review dates stay)"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -164,15 +185,44 @@ class Article(models.Model):
     )
     last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True, editable=False)
+    live_version = models.ForeignKey(
+        "PublishedVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The signed-off version the public sees; none while unpublished.",
+    )
+    publish_at = models.DateTimeField(
+        "scheduled publication",
+        null=True,
+        blank=True,
+        help_text="Editors: an approved article goes live at this time (leave empty to publish by hand).",
+    )
+    approved_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approval_kind = models.CharField(max_length=10, choices=ReviewKind.choices, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["lead_html", "modified_at", "version"])
 
     class Meta:
         ordering = ["-first_published_at", "-pk"]
         get_latest_by = "first_published_at"
         verbose_name = "article"
         verbose_name_plural = "articles"
+        permissions = [
+            ("review_article", "Can medically review articles (approve or request changes)"),
+            ("publish_article", "Can publish, schedule, unpublish and archive articles"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
@@ -187,8 +237,25 @@ class Article(models.Model):
                 violation_error_message="Add alt text that describes the featured image.",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(first_published_at__isnull=False, reviewer__isnull=False),
-                name="article_published_has_date_and_reviewer",
+                condition=Q(live_version__isnull=True) | Q(first_published_at__isnull=False, reviewer__isnull=False),
+                name="article_live_has_date_and_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(live_version__isnull=False),
+                name="article_published_is_live",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["unpublished", "archived"]) | Q(live_version__isnull=True),
+                name="article_unpublished_not_live",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | ~Q(approved_fingerprint=""),
+                name="article_approved_has_fingerprint",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="article_approver_not_author",
+                violation_error_message="An article cannot be signed off by its own author.",
             ),
             models.CheckConstraint(
                 condition=~Q(reviewer=F("author")),
@@ -223,10 +290,14 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return (
-            self.status == self.Status.PUBLISHED
+            self.live_version_id is not None
             and self.first_published_at is not None
             and self.first_published_at <= timezone.now()
         )
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.live_version_id is not None and self.status != self.Status.PUBLISHED
 
     @property
     def excerpt(self) -> str:
@@ -251,6 +322,8 @@ class Section(models.Model):
         blank=True,
         help_text="Link target within the page (#anchor). Leave empty to make one from the heading.",
     )
+
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -314,6 +387,8 @@ class Reference(models.Model):
         help_text="Use instead of the fields above for sources that do not fit them (e.g. a guideline).",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "reference"
@@ -357,3 +432,92 @@ class ArticleDailyViews(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} on {self.day}: {self.views}"
+
+
+class PublishedVersion(models.Model):
+    """A signed-off, frozen copy of an article's content: what the public reads.
+
+    Every publication makes a new one, so the list of versions is the article's
+    publication history, and any two can be compared.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    lead_html = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    image = models.ImageField(upload_to=articles_upload_to, blank=True, width_field="image_width",
+                              height_field="image_height")
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    image_alt = models.CharField(max_length=250, blank=True)
+    image_caption = models.CharField(max_length=300, blank=True)
+    sections = models.JSONField(default=list, help_text="[{heading, anchor, html}] in order.")
+    references = models.JSONField(default=list, help_text="[{html}] in order.")
+    content = models.JSONField(default=dict, help_text="The source content the fingerprint covers.")
+    fingerprint = models.CharField(max_length=64)
+    section_text = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="+")
+    review_kind = models.CharField(max_length=10, choices=Article.ReviewKind.choices)
+    reviewed_at = models.DateTimeField()
+    content_changed = models.BooleanField(
+        default=True, help_text="False when this publication repeated the previous version's content."
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        verbose_name = "published version"
+        verbose_name_plural = "published versions"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="version_number_unique_per_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — version {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.article.slug})
+
+
+class ArticleTransition(models.Model):
+    """One step of the editorial workflow: who moved the article from which state to which, when and why."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    version = models.ForeignKey(PublishedVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        verbose_name = "workflow step"
+        verbose_name_plural = "workflow steps"
+        indexes = [models.Index(fields=["article", "-at"], name="transition_article_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ReviewReminder(models.Model):
+    """A review-due reminder sent for an article on a day (makes the reminder command idempotent)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_reminders")
+    sent_on = models.DateField()
+
+    class Meta:
+        ordering = ["-sent_on"]
+        verbose_name = "review reminder"
+        verbose_name_plural = "review reminders"
+        constraints = [models.UniqueConstraint(fields=["article", "sent_on"], name="reminder_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.article_id} on {self.sent_on}"

@@ -21,21 +21,38 @@ POPULAR_PERIODS = {"7d": 7, "30d": 30, "all": None}
 DEFAULT_POPULAR_PERIOD = "30d"
 
 
+LISTING_DEFERRED = [
+    "lead", "lead_html",
+    "live_version__lead_html", "live_version__sections", "live_version__references", "live_version__content",
+    "live_version__section_text", "live_version__body_text",
+]
+
+
 def public_articles():
-    """Published articles with author, reviewer and category joined (for listings)."""
-    return Article.objects.published().with_people().defer("lead")
+    """Published articles with author, reviewer, category and live version joined (for listings).
+
+    Listings read the live version's title, excerpt and image, never the working copy.
+    """
+    return Article.objects.published().with_people().defer(*LISTING_DEFERRED)
 
 
-def article_for_page(*, slug: str, queryset=None) -> Article:
-    """One article with everything its page shows, in a fixed number of queries."""
-    queryset = queryset if queryset is not None else Article.objects.published()
+def article_for_page(*, slug: str) -> Article:
+    """One published article with everything its page shows, in a fixed number of queries.
+
+    The page content is ``article.live_version`` (the signed-off version).
+    """
+    return get_object_or_404(Article.objects.published().with_people().prefetch_related("tags"), slug=slug)
+
+
+def article_for_preview(*, pk: int) -> Article:
+    """The working copy with its sections and references, for a staff preview."""
     return get_object_or_404(
-        queryset.with_people().prefetch_related(
+        Article.objects.with_people().prefetch_related(
             Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
             Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
             "tags",
         ),
-        slug=slug,
+        pk=pk,
     )
 
 
@@ -74,7 +91,7 @@ def tag_articles(*, tag: Tag):
 
 def public_tag(*, slug: str) -> Tag:
     return get_object_or_404(
-        Tag.objects.filter(article__status=Article.Status.PUBLISHED, article__first_published_at__lte=timezone.now())
+        Tag.objects.filter(article__live_version__isnull=False, article__first_published_at__lte=timezone.now())
         .distinct(),
         slug=slug,
     )
@@ -86,7 +103,7 @@ def featured_author(*, article: Article | None = None) -> Author | None:
         return article.author
     return (
         Author.objects.annotate(
-            n=Count("articles", filter=Q(articles__status=Article.Status.PUBLISHED))
+            n=Count("articles", filter=Q(articles__live_version__isnull=False))
         )
         .filter(n__gt=0)
         .order_by("-n", "name")
@@ -108,9 +125,9 @@ def search_articles(*, query: str):
     qs = public_articles()
     for term in terms:
         qs = qs.filter(
-            Q(title__icontains=term)
-            | Q(lead__icontains=term)
-            | Q(sections__heading__icontains=term)
-            | Q(sections__body__icontains=term)
+            Q(live_version__title__icontains=term)
+            | Q(live_version__excerpt__icontains=term)
+            | Q(live_version__section_text__icontains=term)
+            | Q(live_version__body_text__icontains=term)
         )
-    return qs.distinct().newest_first()
+    return qs.newest_first()

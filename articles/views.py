@@ -39,7 +39,7 @@ def home(request):
 @require_safe
 def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render(request, "articles/article_detail.html", {"article": article, "page": article.live_version})
 
 
 @require_safe

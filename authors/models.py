@@ -12,7 +12,7 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(is_medical_reviewer=True)
 
     def with_published_articles(self):
-        return self.filter(articles__status="published").distinct()
+        return self.filter(articles__live_version__isnull=False).distinct()
 
 
 class Author(models.Model):
