@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, services
+from .rendering import make_anchor
 from .admin_views import ArticleWorkflowViews
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
 
@@ -19,8 +20,34 @@ def image_preview(image, size: int = 240):
     )
 
 
+class SectionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("anchor") and cleaned.get("heading"):
+            self.auto_anchor = True
+            cleaned["anchor"] = make_anchor(cleaned["heading"], self.instance._sibling_anchors())
+        return cleaned
+
+
+class SectionFormSet(forms.BaseInlineFormSet):
+    """Anchors made from headings are kept unique across the sections saved together."""
+
+    def clean(self):
+        taken = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("anchor"):
+                continue
+            if data["anchor"] in taken and getattr(form, "auto_anchor", False):
+                data["anchor"] = form.instance.anchor = make_anchor(data["heading"], taken)
+            taken.add(data["anchor"])
+        super().clean()
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
+    formset = SectionFormSet
     extra = 0
     fields = ["position", "heading", "anchor", "body"]
     ordering = ["position", "pk"]
@@ -34,6 +61,8 @@ class SectionInline(admin.StackedInline):
 
 class ReferenceInline(SectionInline):
     model = Reference
+    form = forms.ModelForm
+    formset = forms.BaseInlineFormSet
     fields = [
         "position",
         ("authors", "year"),

@@ -52,6 +52,8 @@ class ArticleWorkflowViews:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         article = self.get_queryset(request).filter(pk=object_id).select_related("live_version", "approved_by").first()
+        if article is None:
+            raise Http404("No article with this id that you may open.")
         if article is not None:
             approval_valid = None
             if article.status == S.APPROVED:

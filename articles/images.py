@@ -75,11 +75,16 @@ def _open_verified(fileobj) -> Image.Image:
 
 def validate_image_file(value) -> None:
     """Model/form validator: the upload must really be a JPEG, PNG or WebP within the limits."""
-    fileobj = getattr(value, "file", value)
-    if fileobj is None:
-        return
-    if getattr(value, "_committed", False) and not hasattr(value, "size"):
-        return
+    if getattr(value, "_committed", False):
+        return  # already stored (validated when it was uploaded)
+    size = getattr(value, "size", None)
+    if size is not None and size > settings.BONESPINE_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This file is %(size).1f MB; images may be at most %(max).0f MB.",
+            code="file_too_large",
+            params={"size": size / 1_048_576, "max": settings.BONESPINE_MAX_UPLOAD_BYTES / 1_048_576},
+        )
+    fileobj = getattr(value, "file", None) or value
     _open_verified(fileobj)
 
 
@@ -142,6 +147,7 @@ class SafeImageField(models.ImageField):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
             data, ext = clean_image_bytes(file.file)
-            file.save(f"upload.{ext}", ContentFile(data), save=False)
+            file.save(f"upload.{ext}", ContentFile(data, name=f"upload.{ext}"), save=False)
+            self.update_dimension_fields(model_instance, force=True)
             return file
         return super().pre_save(model_instance, add)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -345,13 +346,24 @@ class Section(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
+    def _sibling_anchors(self) -> set[str]:
+        if not self.article_id:
+            return set()
+        return set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
+
+    def clean(self):
+        if self.anchor in rendering.RESERVED_ANCHORS or (self.anchor and self.anchor[0].isdigit()):
+            raise ValidationError(
+                {"anchor": "This anchor is used by the page itself or starts with a digit; choose another "
+                           "or leave it empty."}
+            )
+        if not self.anchor and self.heading:
+            self.anchor = rendering.make_anchor(self.heading, self._sibling_anchors())
+
     def save(self, *args, **kwargs):
         self.body_html = rendering.render_markdown(self.body)
-        if not self.anchor and self.article_id:
-            taken = set(
-                Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True)
-            )
-            self.anchor = rendering.make_anchor(self.heading, taken)
+        if not self.anchor:
+            self.anchor = rendering.make_anchor(self.heading, self._sibling_anchors())
         super().save(*args, **kwargs)
 
 

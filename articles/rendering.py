@@ -108,17 +108,14 @@ def vancouver_text(ref) -> str:
         parts.append(_end(ref.title))
     if ref.journal:
         parts.append(_end(ref.journal))
-    source = ""
-    if ref.year:
-        source = str(ref.year)
-    if ref.volume:
-        source += f";{ref.volume}"
-        if ref.issue:
-            source += f"({ref.issue})"
-    elif ref.issue:
-        source += f";({ref.issue})"
+    # Vancouver: Year;Volume(Issue):Pages — each part only when known.
+    source = str(ref.year) if ref.year else ""
+    volume = f"{ref.volume}({ref.issue})" if ref.volume and ref.issue else ref.volume or (
+        f"({ref.issue})" if ref.issue else "")
+    if volume:
+        source = f"{source};{volume}" if source else volume
     if ref.pages:
-        source += f":{ref.pages}"
+        source = f"{source}:{ref.pages}" if source else ref.pages
     if source:
         parts.append(_end(source))
     return " ".join(parts)

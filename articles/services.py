@@ -11,7 +11,7 @@ revision (status draft again) while the live version stays on the public page.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import notifications, permissions, versions
-from .models import Article, ArticleDailyViews, ArticleTransition, PublishedVersion
+from .models import Article, ArticleDailyViews, ArticleTransition, PublishedVersion, ReviewReminder
 
 S = Article.Status
 
@@ -189,24 +189,29 @@ def article_approve(*, article: Article, by, kind: str = Article.ReviewKind.FULL
     return article
 
 
-@transaction.atomic
 def article_publish(*, article: Article, by, now: datetime | None = None) -> Article:
     """Make the approved working copy the live version, in one transaction.
 
-    Refuses (and voids the approval) if the content changed since sign-off.
+    Refuses if the content changed since sign-off, and then voids the approval
+    (that part is committed, so the article shows it needs review again).
     """
     if by is not None and not permissions.is_editor(by):
         raise PermissionDenied("Only an editor can publish articles.")
-    article = _locked(article)
-    _require_status(article, {S.APPROVED}, "publish")
-    fingerprint = versions.article_fingerprint(article)
-    if fingerprint != article.approved_fingerprint:
+    with transaction.atomic():
+        article = _locked(article)
+        _require_status(article, {S.APPROVED}, "publish")
+        fingerprint = versions.article_fingerprint(article)
+        if fingerprint == article.approved_fingerprint:
+            return _go_live(article, by=by, now=now, fingerprint=fingerprint)
         before = article.status
         _clear_approval(article)
         article.status = S.DRAFT
         article.save()
         _record(article, from_status=before, by=by, comment="Sign-off voided: content changed after approval.")
-        raise ArticleError("The content changed after it was signed off; it needs medical review again.")
+    raise ArticleError("The content changed after it was signed off; it needs medical review again.")
+
+
+def _go_live(article: Article, *, by, now: datetime | None, fingerprint: str) -> Article:
     now = now or timezone.now()
     previous = article.versions.order_by("-number").first()
     snapshot = versions.build_snapshot(article)
@@ -348,6 +353,33 @@ def article_publish_reviewed(
     return article_publish(article=article, by=None, now=when)
 
 
+# --- Review cycle ----------------------------------------------------------------
+
+def send_review_reminders(*, within_days: int = 30, today: date | None = None) -> list[Article]:
+    """Remind about live articles due for review within ``within_days`` or overdue.
+
+    One reminder per article per day: the ReviewReminder row (unique per article and
+    day) is created first, so a second run the same day, even a concurrent one, sends
+    nothing again.
+    """
+    today = today or timezone.localdate()
+    due = (
+        Article.objects.live()
+        .filter(next_review_due__lte=today + timedelta(days=within_days))
+        .select_related("author__user")
+    )
+    sent = []
+    for article in due:
+        try:
+            with transaction.atomic():
+                ReviewReminder.objects.create(article=article, sent_on=today)
+                notifications.review_due(article, today=today)
+        except IntegrityError:
+            continue
+        sent.append(article)
+    return sent
+
+
 # --- Views -------------------------------------------------------------------------
 
 def record_article_view(*, article: Article, day: date | None = None, count: int = 1) -> None:
@@ -371,5 +403,5 @@ __all__ = [
     "ArticleError", "ConcurrentEditError", "PublishedVersion", "article_approve", "article_archive",
     "article_content_saved", "article_publish", "article_publish_reviewed", "article_request_changes",
     "article_restore", "article_schedule", "article_submit", "article_unpublish", "claim_version",
-    "publish_scheduled", "record_article_view",
+    "publish_scheduled", "record_article_view", "send_review_reminders",
 ]

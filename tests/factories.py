@@ -140,3 +140,14 @@ def published_article(*, sections: int = 2, references: int = 1, tags=("cramp",)
     if tags:
         article.tags.add(*tags)
     return make_live(article, reviewer=reviewer)
+
+
+def role_group(name: str):
+    """The editorial group ``name`` (recreated if a transactional test flushed the migration's rows)."""
+    from django.contrib.auth.models import Group
+
+    from articles.roles import sync_groups
+
+    if not Group.objects.filter(name=name).exists():
+        sync_groups()
+    return Group.objects.get(name=name)

@@ -36,6 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, random_passwords=False, **options):
         if not settings.DEBUG and not random_passwords:
             raise CommandError("DEBUG is off: refusing fixed demo passwords. Use --random-passwords.")
+        roles.sync_groups()
         User = get_user_model()
         lines = []
         for username, group_name, author_slug, is_superuser in ACCOUNTS:
