@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.contrib.postgres.search import SearchVectorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -480,6 +481,10 @@ class PublishedVersion(models.Model):
     content_changed = models.BooleanField(
         default=True, help_text="False when this publication repeated the previous version's content."
     )
+    renditions = models.JSONField(
+        default=dict, blank=True, help_text="Resized copies of the image: {format: [{width, height, name}]}."
+    )
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
@@ -533,3 +538,61 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for {self.article_id} on {self.sent_on}"
+
+
+class SlugRedirect(models.Model):
+    """An address an article used to have: it answers with a permanent redirect."""
+
+    old_slug = models.SlugField(max_length=200)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [models.UniqueConstraint(fields=["old_slug"], name="slug_redirect_old_slug_unique")]
+
+    def __str__(self) -> str:
+        return f"/articles/{self.old_slug}/ → {self.article_id}"
+
+
+class ContactMessage(models.Model):
+    """A message sent through the contact form."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    subject = models.CharField(max_length=200, blank=True)
+    message = models.TextField(max_length=5000)
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                help_text="The article the reader wrote about, if any.")
+    created_at = models.DateTimeField(default=timezone.now)
+    handled = models.BooleanField(default=False, help_text="Tick when someone has answered or acted on it.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+        verbose_name = "contact message"
+        verbose_name_plural = "contact messages"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.subject or self.message[:40]}"
+
+
+class ArticleFeedback(models.Model):
+    """A reader's answer to "Was this page helpful?"."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
+    helpful = models.BooleanField()
+    comment = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+        verbose_name = "reader feedback"
+        verbose_name_plural = "reader feedback"
+        indexes = [models.Index(fields=["article", "-created_at"], name="feedback_article_idx")]
+
+    def __str__(self) -> str:
+        return f"{'Helpful' if self.helpful else 'Not helpful'}: {self.article_id}"
