@@ -196,6 +196,8 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
         if change:
             services.claim_version(article=obj, expected_version=form.cleaned_data.get("expected_version"),
                                    by=request.user)
+            if "slug" in form.changed_data:
+                services.article_slug_changed(article=obj, old_slug=form.initial.get("slug", ""))
         else:
             obj.modified_by = request.user
             if not permissions.is_editor(request.user):

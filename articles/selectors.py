@@ -120,14 +120,34 @@ def author_reviewed_articles(*, author: Author):
 
 
 def search_articles(*, query: str):
-    """Simple search over title, lead, section headings and bodies (issue 4 brings ranking)."""
-    terms = query.split()[:12]
-    qs = public_articles()
-    for term in terms:
-        qs = qs.filter(
-            Q(live_version__title__icontains=term)
-            | Q(live_version__excerpt__icontains=term)
-            | Q(live_version__section_text__icontains=term)
-            | Q(live_version__body_text__icontains=term)
+    """Published articles matching ``query``, best first (see articles/search.py)."""
+    from . import search
+
+    return search.search(public_articles(), query)
+
+
+def related_articles(*, article: Article, limit: int = 4):
+    """Other published articles sharing the most tags, then the same category, newest first."""
+    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched on the article page
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        public_articles()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            same_category=Case(When(category_id=article.category_id, then=Value(1)), default=Value(0),
+                               output_field=IntegerField()),
         )
-    return qs.newest_first()
+        .filter(Q(shared_tags__gt=0) | Q(same_category=1))
+        .order_by("-shared_tags", "-same_category", "-first_published_at")[:limit]
+    )
+
+
+def redirect_for_old_slug(*, slug: str) -> Article | None:
+    """The published article that used to live at ``slug``, if any."""
+    from .models import SlugRedirect
+
+    found = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).select_related(
+        "article").first()
+    return found.article if found else None

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import notifications, permissions, versions
+from . import notifications, permissions, renditions, search, versions
 from .models import Article, ArticleDailyViews, ArticleTransition, PublishedVersion, ReviewReminder
 
 S = Article.Status
@@ -104,6 +104,17 @@ def _clear_approval(article: Article) -> None:
     article.approved_at = None
     article.approval_kind = ""
     article.publish_at = None
+
+
+@transaction.atomic
+def article_slug_changed(*, article: Article, old_slug: str) -> None:
+    """Keep a published article's old address answering with a 301 to the new one."""
+    from .models import SlugRedirect
+
+    if not old_slug or old_slug == article.slug or article.first_published_at is None:
+        return
+    SlugRedirect.objects.filter(old_slug=article.slug).delete()  # the new address is real again
+    SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
 
 
 def claim_version(*, article: Article, expected_version: int | None, by) -> None:
@@ -215,6 +226,7 @@ def _go_live(article: Article, *, by, now: datetime | None, fingerprint: str) ->
     now = now or timezone.now()
     previous = article.versions.order_by("-number").first()
     snapshot = versions.build_snapshot(article)
+    snapshot.renditions = renditions.renditions_for(snapshot.image)  # idempotent; {} on failure
     snapshot.number = (previous.number + 1) if previous else 1
     snapshot.published_at = now
     snapshot.published_by = by
@@ -223,6 +235,7 @@ def _go_live(article: Article, *, by, now: datetime | None, fingerprint: str) ->
     snapshot.reviewed_at = article.approved_at
     snapshot.content_changed = previous is None or previous.fingerprint != fingerprint
     snapshot.save()
+    search.index_version(snapshot)
 
     before = article.status
     article.live_version = snapshot
@@ -402,6 +415,6 @@ def record_article_view(*, article: Article, day: date | None = None, count: int
 __all__ = [
     "ArticleError", "ConcurrentEditError", "PublishedVersion", "article_approve", "article_archive",
     "article_content_saved", "article_publish", "article_publish_reviewed", "article_request_changes",
-    "article_restore", "article_schedule", "article_submit", "article_unpublish", "claim_version",
+    "article_restore", "article_slug_changed", "article_schedule", "article_submit", "article_unpublish", "claim_version",
     "publish_scheduled", "record_article_view", "send_review_reminders",
 ]

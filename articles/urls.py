@@ -11,4 +11,5 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("popular/", views.popular, name="popular"),
     path("search/", views.search, name="search"),
+    path("views/<int:pk>/", views.count_view, name="count_view"),
 ]

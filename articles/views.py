@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
+from . import counting
+from . import search as search_module
 from . import selectors
 from .models import Category
 
 PAGE_SIZE = 12
-MAX_QUERY_LENGTH = 200
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
@@ -38,8 +41,18 @@ def home(request):
 
 @require_safe
 def article_detail(request, slug):
-    article = selectors.article_for_page(slug=slug)
-    return render(request, "articles/article_detail.html", {"article": article, "page": article.live_version})
+    try:
+        article = selectors.article_for_page(slug=slug)
+    except Http404:
+        moved = selectors.redirect_for_old_slug(slug=slug)
+        if moved is None:
+            raise
+        return HttpResponsePermanentRedirect(moved.get_absolute_url())
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "page": article.live_version, "related": selectors.related_articles(article=article)},
+    )
 
 
 @require_safe
@@ -71,6 +84,21 @@ def popular(request):
 
 @require_safe
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
-    page = paginate(request, selectors.search_articles(query=query)) if query else None
+    query = search_module.clean_query(request.GET.get("q"))
+    page = None
+    if query:
+        page = paginate(request, selectors.search_articles(query=query), per_page=10)
+        page.object_list = list(page.object_list)
+        search_module.add_snippets(page.object_list, query)
     return render(request, "articles/search.html", {"query": query, "page_obj": page})
+
+
+@csrf_exempt  # a beacon cannot carry a CSRF token; it only adds one to a counter
+@require_POST
+def count_view(request, pk):
+    """Beacon endpoint: one view of article ``pk`` (204). Bots and staff are ignored."""
+    if counting.counts_as_view(request):
+        counting.add_view(pk)
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response

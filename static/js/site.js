@@ -12,7 +12,15 @@
     if (label) labelEl.textContent = label;
   }
 
+  function countView() {
+    // One view per page load, sent after the page is shown (works with cached pages too).
+    var el = document.querySelector("[data-view-url]");
+    if (!el || !navigator.sendBeacon) return;
+    navigator.sendBeacon(el.getAttribute("data-view-url"));
+  }
+
   function init() {
+    countView();
     var buttons = document.querySelectorAll("button[aria-controls][aria-expanded]");
     Array.prototype.forEach.call(buttons, function (button) {
       var target = document.getElementById(button.getAttribute("aria-controls"));

@@ -1,0 +1,137 @@
+"""Counting article views for the "popular" lists.
+
+A view is counted by a small POST the article page sends after it loads
+(``navigator.sendBeacon``), so it is counted even when the HTML came from a cache.
+Bots (by user agent), staff, previews (they carry no beacon) and anything but POST
+are not counted.
+
+Where the increments go:
+
+* With Redis configured (``REDIS_URL``), each view is one ``HINCRBY`` on a pending
+  hash in Redis: no database write per view. ``manage.py flush_view_counts`` (cron,
+  every minute; safe to run concurrently) atomically renames the pending hash to a
+  batch key of its own, adds the batch to the daily rows in one transaction, then
+  deletes the batch. A batch whose flush failed stays in Redis and is retried.
+* Without Redis (development, SQLite), each view is an atomic ``UPDATE … SET views =
+  views + 1`` on the day's row (:func:`articles.services.record_article_view`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections import defaultdict
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Article
+from .services import record_article_view
+
+logger = logging.getLogger(__name__)
+
+PENDING_KEY = "bonespine:views:pending"
+BATCH_PREFIX = "bonespine:views:batch:"
+
+BOT_RE = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|pingdom|uptime|lighthouse|"
+    r"headless|phantomjs|python-requests|python-urllib|httpx|aiohttp|curl|wget|go-http-client|java/|okhttp|"
+    r"scrapy|feedfetcher|mediapartners|wrk|apachebench|^$",
+    re.IGNORECASE,
+)
+
+
+def is_bot(user_agent: str | None) -> bool:
+    return bool(BOT_RE.search((user_agent or "").strip()))
+
+
+def counts_as_view(request) -> bool:
+    """Only real readers: POST, not a bot, not a logged-in staff member."""
+    if request.method != "POST":
+        return False
+    if is_bot(request.headers.get("User-Agent")):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated and user.is_staff)
+
+
+def redis_client():
+    """The raw redis-py client behind Django's RedisCache, or None for other caches."""
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        return None
+    return cache._cache.get_client(write=True)  # noqa: SLF001 - documented way to reach redis-py
+
+
+def add_view(article_id: int, *, day: date | None = None) -> bool:
+    """Count one view of a published article. Returns False for an unknown/unpublished id."""
+    day = day or timezone.now().date()
+    client = redis_client()
+    if client is not None:
+        client.hincrby(PENDING_KEY, f"{article_id}:{day.isoformat()}", 1)
+        return True
+    article = Article.objects.published().filter(pk=article_id).only("pk").first()
+    if article is None:
+        return False
+    record_article_view(article=article, day=day)
+    return True
+
+
+def pending_count() -> int:
+    client = redis_client()
+    if client is None:
+        return 0
+    return sum(int(v) for v in client.hvals(PENDING_KEY))
+
+
+def flush_view_counts() -> int:
+    """Move buffered views from Redis into the daily rows. Returns the number of views stored.
+
+    Safe to run concurrently: RENAME is atomic, so each pending hash is claimed by
+    exactly one flush; batches left by a failed flush are picked up again.
+    """
+    client = redis_client()
+    if client is None:
+        return 0
+    batch_key = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+    try:
+        client.rename(PENDING_KEY, batch_key)
+    except Exception as error:  # noqa: BLE001 - redis raises ResponseError when there is nothing pending
+        if "no such key" not in str(error).lower():
+            raise
+    stored = 0
+    for key in client.scan_iter(match=f"{BATCH_PREFIX}*", count=100):
+        key = key.decode() if isinstance(key, bytes) else key
+        if key != batch_key:
+            # An older batch: claim it too (a concurrent flush may be on it; renaming makes it ours).
+            claimed = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+            try:
+                client.rename(key, claimed)
+            except Exception:  # noqa: BLE001 - someone else claimed it first
+                continue
+            key = claimed
+        stored += _apply_batch(client, key)
+    return stored
+
+
+def _apply_batch(client, key: str) -> int:
+    totals: dict[tuple[int, date], int] = defaultdict(int)
+    for field, value in client.hgetall(key).items():
+        field = field.decode() if isinstance(field, bytes) else field
+        try:
+            article_id, day = field.split(":", 1)
+            totals[(int(article_id), date.fromisoformat(day))] += int(value)
+        except ValueError:
+            logger.warning("Ignoring malformed view counter %r", field)
+    known = set(Article.objects.filter(pk__in={a for a, _ in totals}).values_list("pk", flat=True))
+    stored = 0
+    with transaction.atomic():
+        for (article_id, day), count in sorted(totals.items()):
+            if article_id in known and count > 0:
+                record_article_view(article=Article(pk=article_id), day=day, count=count)
+                stored += count
+    client.delete(key)
+    return stored
