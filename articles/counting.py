@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections import defaultdict
 from datetime import date
@@ -87,34 +88,43 @@ def pending_count() -> int:
     return sum(int(v) for v in client.hvals(PENDING_KEY))
 
 
+STALE_BATCH_SECONDS = 600
+
+
 def flush_view_counts() -> int:
     """Move buffered views from Redis into the daily rows. Returns the number of views stored.
 
     Safe to run concurrently: RENAME is atomic, so each pending hash is claimed by
-    exactly one flush; batches left by a failed flush are picked up again.
+    exactly one flush, which then owns its batch. A batch left behind by a flush that
+    died (older than ``STALE_BATCH_SECONDS``) is claimed again by a later flush.
     """
     client = redis_client()
     if client is None:
         return 0
-    batch_key = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
+    now = int(time.time())
+    own = f"{BATCH_PREFIX}{now}:{uuid.uuid4().hex}"
     try:
-        client.rename(PENDING_KEY, batch_key)
-    except Exception as error:  # noqa: BLE001 - redis raises ResponseError when there is nothing pending
+        client.rename(PENDING_KEY, own)
+        batches = [own]
+    except Exception as error:  # noqa: BLE001 - redis raises ResponseError when nothing is pending
         if "no such key" not in str(error).lower():
             raise
-    stored = 0
+        batches = []
     for key in client.scan_iter(match=f"{BATCH_PREFIX}*", count=100):
         key = key.decode() if isinstance(key, bytes) else key
-        if key != batch_key:
-            # An older batch: claim it too (a concurrent flush may be on it; renaming makes it ours).
-            claimed = f"{BATCH_PREFIX}{uuid.uuid4().hex}"
-            try:
-                client.rename(key, claimed)
-            except Exception:  # noqa: BLE001 - someone else claimed it first
-                continue
-            key = claimed
-        stored += _apply_batch(client, key)
-    return stored
+        try:
+            created = int(key[len(BATCH_PREFIX):].split(":", 1)[0])
+        except ValueError:
+            created = 0
+        if key == own or now - created < STALE_BATCH_SECONDS:
+            continue
+        claimed = f"{BATCH_PREFIX}{now}:{uuid.uuid4().hex}"
+        try:
+            client.rename(key, claimed)  # atomic: only one flush gets an abandoned batch
+        except Exception:  # noqa: BLE001 - another flush claimed it first
+            continue
+        batches.append(claimed)
+    return sum(_apply_batch(client, key) for key in batches)
 
 
 def _apply_batch(client, key: str) -> int:

@@ -11,6 +11,7 @@ pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1;
 missing=()
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing system packages: ${missing[*]}"
@@ -22,6 +23,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 export BONESPINE_CHROMIUM="${BONESPINE_CHROMIUM:-$(command -v chromium)}"
+
+# --- a throwaway Redis for the cache and view-buffer tests --------------------------
+redis_dir="$(mktemp -d /tmp/bonespine-redis.XXXXXX)"
+redis_port="${BONESPINE_REDIS_PORT:-$(( 40000 + RANDOM % 20000 ))}"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$redis_dir" \
+  --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+export BONESPINE_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+stop_redis() { kill "$(cat "$redis_dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$redis_dir"; }
+trap stop_redis EXIT
 
 status=0
 
@@ -45,11 +56,11 @@ run_postgres() {
     || { cat "$tmp/initdb.log"; exit 1; }
   "${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -o \
     "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
-  trap '"${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+  trap '"${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$tmp"; stop_redis' EXIT
   DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" BONESPINE_EXPECT_DB=postgresql "${PYTEST[@]}" || status=1
   "${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null
   rm -rf "$tmp"
-  trap - EXIT
+  trap stop_redis EXIT
 }
 
 case "$which_db" in

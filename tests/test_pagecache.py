@@ -1,0 +1,192 @@
+"""The page cache is never wrong: each change is visible on the very next request,
+on local memory and on a real Redis server; logged-in users and previews bypass it;
+conditional GET answers 304. Also the Redis view-count buffer."""
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.contrib.flatpages.models import FlatPage
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from articles import counting, services
+from articles.models import ArticleDailyViews
+from tests.factories import ArticleFactory, SectionFactory, make_live, published_article
+
+BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+REDIS_URL = os.environ.get("BONESPINE_TEST_REDIS_URL")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    if request.param == "redis":
+        if not REDIS_URL:
+            if os.environ.get("CI"):
+                pytest.fail("BONESPINE_TEST_REDIS_URL is not set: scripts/test.sh starts redis-server for CI.")
+            pytest.skip("no Redis server (run through scripts/test.sh)")
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": REDIS_URL}}
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                       "LOCATION": "pagecache-tests"}}
+    settings.BONESPINE_PAGE_CACHE = True
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def get(client, url):
+    response = client.get(url)
+    return response, response.content.decode()
+
+
+def hit_then(client, url):
+    """Warm the cache for ``url`` and prove the second request is served from it."""
+    first = client.get(url)
+    second = client.get(url)
+    assert second.get("X-Cache") == "HIT", (url, first.get("X-Cache"))
+    return second.content.decode()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_pages_are_cached_with_cdn_headers(page_cache, client):
+    article = published_article()
+    response = client.get(article.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+    assert "stale-while-revalidate=300" in response["Cache-Control"]
+    again = client.get(article.get_absolute_url())
+    assert again["X-Cache"] == "HIT" and again.content == response.content
+
+
+def test_conditional_get_answers_304(page_cache, client):
+    article = published_article()
+    etag = client.get(article.get_absolute_url())["ETag"]
+    assert etag
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/", HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def test_logged_in_users_neither_read_nor_fill_the_cache(page_cache, client, admin_user):
+    article = published_article()
+    url = article.get_absolute_url()
+    hit_then(client, url)
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert "X-Cache" not in response
+    preview = client.get(f"/admin/articles/article/{article.pk}/preview/")
+    assert "X-Cache" not in preview and "no-store" in preview["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_shows_on_the_next_request(page_cache, client):
+    existing = published_article()
+    home = hit_then(client, "/")
+    category_url = existing.category.get_absolute_url()
+    hit_then(client, category_url)
+    article = ArticleFactory(title="Brand new article on bunions", category=existing.category)
+    SectionFactory(article=article)
+    assert "bunions" not in hit_then(client, "/")
+    make_live(article)
+    assert "Brand new article on bunions" in get(client, "/")[1]
+    assert "Brand new article on bunions" in get(client, category_url)[1]
+    assert home != get(client, "/")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unpublishing_shows_on_the_next_request(page_cache, client, admin_user):
+    article = published_article(title="Soon withdrawn")
+    url = article.get_absolute_url()
+    assert "Soon withdrawn" in hit_then(client, url)
+    assert "Soon withdrawn" in hit_then(client, "/")
+    services.article_unpublish(article=article, by=admin_user)
+    assert client.get(url).status_code == 404
+    assert "Soon withdrawn" not in get(client, "/")[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_a_revision_shows_on_the_next_request(page_cache, client, admin_user):
+    from tests.factories import ReviewerFactory
+
+    reviewer = ReviewerFactory()
+    article = published_article(title="Live title", reviewer=reviewer)
+    url = article.get_absolute_url()
+    hit_then(client, url)
+    article.title = "Corrected title"
+    article.save()
+    services.article_content_saved(article=article, by=admin_user)
+    assert "Live title" in get(client, url)[1]  # the revision is not public yet
+    services.article_publish_reviewed(article=article, reviewer=reviewer)
+    page = get(client, url)[1]
+    assert "Corrected title" in page and "Live title" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_category_author_tag_and_static_page_changes(page_cache, client):
+    article = published_article(tags=("sprain",))
+    url = article.get_absolute_url()
+    hit_then(client, url)
+    category = article.category
+    category.name = "Renamed category"
+    category.save()
+    assert "Renamed category" in get(client, url)[1]
+
+    hit_then(client, url)
+    author = article.author
+    author.name = "Dr Renamed"
+    author.save()
+    assert "Dr Renamed" in get(client, url)[1]
+
+    hit_then(client, url)
+    article.tags.add("ankle")
+    assert ">ankle<" in get(client, url)[1]
+
+    page = FlatPage.objects.create(url="/about/", title="About us", content="<p>Old text</p>")
+    page.sites.add(1)
+    assert "Old text" in hit_then(client, "/about/")
+    page.content = "<p>New text</p>"
+    page.save()
+    assert "New text" in get(client, "/about/")[1]
+
+
+def test_admin_and_beacon_are_never_cached(page_cache, client):
+    article = published_article()
+    response = client.post(f"/views/{article.pk}/", HTTP_USER_AGENT=BROWSER_UA)
+    assert response.status_code == 204 and "X-Cache" not in response
+    assert "X-Cache" not in client.get("/admin/login/")
+
+
+# --- Redis view buffer ---------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_buffered_views_are_flushed_exactly(settings):
+    if not REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("BONESPINE_TEST_REDIS_URL is not set")
+        pytest.skip("no Redis server")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    cache.clear()
+    article = published_article()
+    n = 80
+
+    def hit(_):
+        return Client().post(f"/views/{article.pk}/", HTTP_USER_AGENT=BROWSER_UA).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(hit, range(n))) == [204] * n
+    assert not ArticleDailyViews.objects.exists()  # no database write per view
+    assert counting.pending_count() == n
+    # Two flushes at once: each batch is claimed by exactly one of them.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        stored = sum(pool.map(lambda _: counting.flush_view_counts(), range(2)))
+    assert stored == n
+    assert ArticleDailyViews.objects.get(article=article).views == n
+    call_command("flush_view_counts")
+    assert ArticleDailyViews.objects.get(article=article).views == n
+    cache.clear()
+    connection.close()
