@@ -123,7 +123,9 @@ def search_articles(*, query: str):
     """Published articles matching ``query``, best first (see articles/search.py)."""
     from . import search
 
-    return search.search(public_articles(), query)
+    # The snippet is cut from the body text, so that one column stays loaded.
+    deferred = [f for f in LISTING_DEFERRED if f != "live_version__body_text"]
+    return search.search(Article.objects.published().with_people().defer(*deferred), query)
 
 
 def related_articles(*, article: Article, limit: int = 4):
