@@ -315,3 +315,4 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["article", "reviewer"]
     search_fields = ["article__title", "title"]
     exclude = ["content", "sections", "references", "section_text", "body_text", "lead_html"]
+from . import admin_feedback  # noqa: E402,F401

@@ -20,7 +20,10 @@ from .images import SafeImageField, articles_upload_to, categories_upload_to
 class CategoryQuerySet(models.QuerySet):
     def with_published_counts(self):
         return self.annotate(
-            published_count=models.Count("articles", filter=Q(articles__live_version__isnull=False))
+            published_count=models.Count(
+                "articles",
+                filter=Q(articles__live_version__isnull=False, articles__first_published_at__lte=timezone.now()),
+            )
         )
 
 

@@ -7,6 +7,7 @@ script, no event handlers, no ``style``, and only http(s)/mailto links.
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
@@ -31,7 +32,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "abbr", "def_list", "fenced_code"]
 
 RESERVED_ANCHORS = {"contents", "references", "main-content", "primary-navigation", "primary-sidebar",
-                    "site-search", "about-author", "tags", "review"}
+                    "site-search", "about-author", "tags", "review", "feedback", "related-title", "toc-title", "toc-list",
+                    "article-title"}
 
 _HEADING_RE = re.compile(r"<(/?)h([1-6])(\s[^>]*)?>", re.IGNORECASE)
 
@@ -66,7 +68,8 @@ def render_markdown(text: str) -> str:
 
 
 def plain_text(html_or_text: str) -> str:
-    return re.sub(r"\s+", " ", strip_tags(html_or_text or "")).strip()
+    """Text without tags and with entities decoded (templates escape it again when shown)."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(html_or_text or ""))).strip()
 
 
 def excerpt(html: str, words: int = 30) -> str:

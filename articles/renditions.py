@@ -129,7 +129,7 @@ def _write(image: Image.Image, item: Planned) -> None:
         image = image.resize((item.width, item.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     out = io.BytesIO()
     if item.key == "webp":
-        image.save(out, "WEBP", quality=QUALITY, method=6)
+        image.save(out, "WEBP", quality=QUALITY)
     elif item.key == "jpeg":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")

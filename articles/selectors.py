@@ -103,7 +103,8 @@ def featured_author(*, article: Article | None = None) -> Author | None:
         return article.author
     return (
         Author.objects.annotate(
-            n=Count("articles", filter=Q(articles__live_version__isnull=False))
+            n=Count("articles", filter=Q(articles__live_version__isnull=False,
+                                         articles__first_published_at__lte=timezone.now()))
         )
         .filter(n__gt=0)
         .order_by("-n", "name")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.images import SafeImageField, authors_upload_to
 
@@ -12,7 +13,9 @@ class AuthorQuerySet(models.QuerySet):
         return self.filter(is_medical_reviewer=True)
 
     def with_published_articles(self):
-        return self.filter(articles__live_version__isnull=False).distinct()
+        return self.filter(
+            articles__live_version__isnull=False, articles__first_published_at__lte=timezone.now()
+        ).distinct()
 
 
 class Author(models.Model):

@@ -10,6 +10,7 @@ from pathlib import Path
 import os
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,12 +59,21 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "simple_history",
+    "csp",
+    "axes",
     "authors",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # Outermost: times and logs every request, static files and error pages included.
+    "bonespine.middleware.RequestLogMiddleware",
+    # The header-setting middleware sits before WhiteNoise, which answers static files
+    # itself without calling the middleware below it.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bonespine.middleware.SecurityHeadersMiddleware",
+    "bonespine.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.pagecache.PageCacheMiddleware",
@@ -73,7 +83,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out log-in into the lockout page (axes wants to be near the end).
+    "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's database errors first (friendly 503).
+    "bonespine.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bonespine.urls"
@@ -136,6 +149,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username + address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin log-in throttling (django-axes): 5 wrong passwords for one username from one
+# address lock that pair out for 30 minutes (HTTP 429, templates/registration/locked_out.html);
+# other usernames and other addresses are unaffected, and a successful log-in clears the
+# count. The address is REMOTE_ADDR: behind a reverse proxy it must be the visitor's
+# (see README). An administrator lifts a lock early with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "bonespine.views.login_locked_out"
+# Keep only the failed attempts the lockout needs, not a log of every successful log-in
+# with its address and browser (the admin's own history already records who changed what).
+AXES_DISABLE_ACCESS_LOG = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -185,6 +217,41 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+# Admin sessions end when the browser closes (shared clinic computers), and in any case
+# 12 hours after log-in: SESSION_COOKIE_AGE still bounds the session on the server.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content Security Policy (django-csp 4), sent on every response by
+# bonespine.middleware.ContentSecurityPolicyMiddleware. Everything the site uses is
+# served from its own origin: no inline scripts, no eval, no inline styles on public
+# pages. NONCE only appears in the header on a page whose template used
+# {{ request.csp_nonce }}; none does today (JSON-LD data blocks are not executed, so
+# script-src does not apply to them). The admin additionally gets style-src
+# 'unsafe-inline' (see the middleware for why). DJANGO_CSP_IMG_SRC adds image origins,
+# e.g. a CDN or S3 bucket serving uploads.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env_list("DJANGO_CSP_IMG_SRC")],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+    }
+}
+# bonespine.middleware.SecurityHeadersMiddleware: features no page uses are switched off
+# (interest-cohort/browsing-topics opt out of ad-interest tracking).
+BONESPINE_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
+        "interest-cohort", "magnetometer", "microphone", "midi", "payment", "usb",
+    )
+}
+BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -194,10 +261,22 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# One JSON object per line on the console (stderr). bonespine.request: one line per
+# request (method, path without query string, status, duration_ms; no address or user).
+# django.request: server errors with their traceback (4xx are in the request line
+# already). Django's own handlers on "django" are replaced, so nothing is printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "bonespine.logging.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "bonespine.request": {"level": "INFO"},
+        # Lockouts are warnings (usernames and addresses masked); skip its start-up chatter.
+        "axes": {"level": "WARNING"},
+    },
 }

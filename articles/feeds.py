@@ -1,0 +1,108 @@
+"""RSS 2.0 and Atom feeds: the latest published articles, site-wide and per category.
+
+Item text comes from the live (signed-off) version; the feed framework escapes it.
+Links use the request's host (the feed object carries the request) rather than the
+``Site`` row, like the sitemap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from . import seo
+from .models import Category
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """What one feed request is about: the request (for absolute URLs) and the category, if any."""
+
+    request: HttpRequest
+    category: Category | None = None
+
+    def absolute(self, location: str) -> str:
+        return seo.absolute_url(self.request, location)
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "en-gb"
+
+    def get_object(self, request, *args, **kwargs):
+        return FeedScope(request=request)
+
+    def title(self, scope):
+        return f"{settings.SITE_NAME}: latest articles"
+
+    def description(self, scope):
+        return f"{settings.SITE_TAGLINE}: new and updated articles, each medically reviewed."
+
+    def link(self, scope):
+        return scope.absolute(reverse("articles:home"))
+
+    def feed_url(self, scope):
+        return scope.absolute(scope.request.path)
+
+    def items(self, scope):
+        articles = list(seo.feed_articles(category=scope.category))
+        for article in articles:
+            article.feed_link = scope.absolute(article.get_absolute_url())
+        return articles
+
+    def item_title(self, article):
+        return article.live_version.title
+
+    def item_description(self, article):
+        # Readers treat the description as HTML; the excerpt is plain text, so escape it.
+        return escape(article.live_version.excerpt)
+
+    def item_link(self, article):
+        return article.feed_link
+
+    def item_pubdate(self, article):
+        return article.first_published_at
+
+    def item_updateddate(self, article):
+        return article.last_updated
+
+    def item_author_name(self, article):
+        return article.author.name
+
+    def item_categories(self, article):
+        return [article.category.name]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, scope):
+        return self.description(scope)
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return FeedScope(request=request, category=get_object_or_404(Category, slug=slug))
+
+    def title(self, scope):
+        return f"{settings.SITE_NAME}: {scope.category.name}"
+
+    def description(self, scope):
+        return scope.category.description or f"Latest {settings.SITE_NAME} articles in {scope.category.name}."
+
+    def link(self, scope):
+        return scope.absolute(scope.category.get_absolute_url())
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, scope):
+        return self.description(scope)

@@ -1,0 +1,240 @@
+"""What crawlers and link previews read: canonical URLs, JSON-LD, and the reads
+behind the sitemap and the feeds.
+
+Every absolute URL is built from the current request (its scheme and host), never
+from the ``Site`` row, so the same code serves 127.0.0.1, a staging host and
+production. The reads go through :mod:`articles.selectors`; the JSON-LD builder only
+touches rows the article page has already joined, so it costs no queries.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.flatpages import views as flatpage_views
+from django.contrib.flatpages.models import FlatPage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
+from django.templatetags.static import static
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
+
+from authors.models import Author
+
+from . import selectors
+from .models import Category
+
+FEED_LENGTH = 20
+LANGUAGE = "en-GB"
+SPECIALTY = "https://schema.org/Musculoskeletal"
+STATIC_PAGES = ["about", "contact", "policies", "disclaimer", "editorial-policy"]
+
+# --- URLs ----------------------------------------------------------------------------------
+
+
+def absolute_url(request, location: str) -> str:
+    """``location`` (a path or an already absolute URL) as an absolute URL on the request's host."""
+    return request.build_absolute_uri(location)
+
+
+def canonical_url(request, page_number: int | None = None) -> str:
+    """The page's own address without a query string, except ``?page=N`` beyond page 1."""
+    url = absolute_url(request, request.path)
+    if page_number and page_number > 1:
+        url = f"{url}?page={page_number}"
+    return url
+
+
+def reference_url(reference: dict) -> str:
+    """The best link for a reference of ``PublishedVersion.content["references"]``: DOI, PubMed, else its URL."""
+    if reference.get("doi"):
+        return "https://doi.org/" + quote(reference["doi"], safe="/:;()[]._-+")
+    if reference.get("pmid"):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{quote(reference['pmid'], safe='')}/"
+    url = reference.get("url") or ""
+    return url if url.startswith(("https://", "http://")) else ""
+
+
+# --- Reads for the sitemap and the feeds ------------------------------------------------------
+
+
+def _published():
+    """Articles the public can read (the one definition: selectors.public_articles)."""
+    return selectors.public_articles()
+
+
+def sitemap_articles():
+    """Published articles with only what a sitemap entry needs (address and dates)."""
+    return (
+        _published()
+        .select_related(None)
+        .only("slug", "first_published_at", "content_updated_at")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def sitemap_categories():
+    """Every category, with the latest change of its published articles (None when it has none)."""
+    now = timezone.now()
+    published = Q(articles__live_version__isnull=False, articles__first_published_at__lte=now)
+    return Category.objects.annotate(
+        last_change=Max(Coalesce("articles__content_updated_at", "articles__first_published_at"), filter=published)
+    ).order_by("position", "name")
+
+
+def sitemap_authors():
+    """Authors who wrote or medically reviewed at least one published article."""
+    published = _published()
+    return Author.objects.filter(
+        Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewer"))
+    ).order_by("name", "pk")
+
+
+def sitemap_tags():
+    """Tags used by at least one published article."""
+    return Tag.objects.filter(
+        pk__in=_published().filter(tags__isnull=False).values("tags")
+    ).order_by("name", "pk")
+
+
+def sitemap_static_pages() -> list[str]:
+    """Paths of the home page and the static pages that answer: a page served from a flat
+    page is listed only when that flat page exists on this site (one query)."""
+    flatpage_paths, other_paths = [], []
+    for name in STATIC_PAGES:
+        path = f"/{name}/"
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        (flatpage_paths if match.func is flatpage_views.flatpage else other_paths).append(path)
+    existing = set(
+        FlatPage.objects.filter(
+            sites=settings.SITE_ID, url__in=flatpage_paths, registration_required=False
+        ).values_list("url", flat=True)
+    ) if flatpage_paths else set()
+    return [reverse("articles:home")] + [
+        path for path in (f"/{name}/" for name in STATIC_PAGES) if path in other_paths or path in existing
+    ]
+
+
+def feed_articles(*, category: Category | None = None, limit: int = FEED_LENGTH):
+    """The newest published articles (of ``category`` when given), people and live version joined."""
+    qs = selectors.public_articles()
+    if category is not None:
+        qs = qs.in_category(category)
+    return qs.newest_first()[:limit]
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld_dumps(data) -> SafeString:
+    """JSON safe to place inside ``<script type="application/ld+json">``.
+
+    ``<``, ``>`` and ``&`` become JSON unicode escapes (as Django's ``json_script`` does), so
+    author text such as ``</script><script>…`` cannot end the script element.
+    """
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return mark_safe(text.translate(_JSON_SCRIPT_ESCAPES))
+
+
+def _person(request, author) -> dict:
+    person = {"@type": "Person", "name": author.name, "url": absolute_url(request, author.get_absolute_url())}
+    if author.credentials:
+        person["honorificSuffix"] = author.credentials
+    if author.professional_title:
+        person["jobTitle"] = author.professional_title
+    return person
+
+
+def _citations(page) -> list[dict]:
+    citations = []
+    for reference in (page.content or {}).get("references", []):
+        if not reference.get("text"):
+            continue
+        work = {"@type": "CreativeWork", "name": reference["text"]}
+        if url := reference_url(reference):
+            work["url"] = url
+        citations.append(work)
+    return citations
+
+
+def publisher(request) -> dict:
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url(request, reverse("articles:home")),
+        "logo": {"@type": "ImageObject", "url": absolute_url(request, static("img/logo.svg"))},
+    }
+
+
+def article_breadcrumbs(request, article, page) -> dict:
+    url = absolute_url(request, article.get_absolute_url())
+    trail = [
+        ("Home", absolute_url(request, reverse("articles:home"))),
+        (article.category.name, absolute_url(request, article.category.get_absolute_url())),
+        (page.title, url),
+    ]
+    return {
+        "@type": "BreadcrumbList",
+        "@id": f"{url}#breadcrumb",
+        "itemListElement": [
+            {"@type": "ListItem", "position": number, "name": name, "item": item}
+            for number, (name, item) in enumerate(trail, 1)
+        ],
+    }
+
+
+def article_jsonld(request, article, page=None) -> dict:
+    """schema.org ``MedicalWebPage`` + ``BreadcrumbList`` for a published article.
+
+    ``page`` is the version shown (default: ``article.live_version``). Reads only the
+    article, its author, reviewer, category and live version, which the article page
+    has already joined (``selectors.article_for_page``).
+    """
+    page = page or article.live_version
+    url = absolute_url(request, article.get_absolute_url())
+    webpage = {
+        "@type": "MedicalWebPage",
+        "@id": f"{url}#webpage",
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": page.title,
+        "name": page.title,
+        "description": page.excerpt,
+        "inLanguage": LANGUAGE,
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME,
+                     "url": absolute_url(request, reverse("articles:home"))},
+        "author": _person(request, article.author),
+        "about": {"@type": "Thing", "name": article.category.name},
+        "specialty": SPECIALTY,
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "publisher": publisher(request),
+        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+    }
+    if article.reviewer_id:
+        webpage["reviewedBy"] = _person(request, article.reviewer)
+    if article.last_reviewed_on:
+        webpage["lastReviewed"] = article.last_reviewed_on.isoformat()
+    if article.first_published_at:
+        webpage["datePublished"] = article.first_published_at.isoformat()
+    if article.last_updated:
+        webpage["dateModified"] = article.last_updated.isoformat()
+    if citations := _citations(page):
+        webpage["citation"] = citations
+    if page.image:
+        image = {"@type": "ImageObject", "url": absolute_url(request, page.image.url)}
+        if page.image_width and page.image_height:
+            image.update(width=page.image_width, height=page.image_height)
+        if page.image_alt:
+            image["caption"] = page.image_alt
+        webpage["image"] = image
+    return {"@context": "https://schema.org", "@graph": [webpage, article_breadcrumbs(request, article, page)]}
