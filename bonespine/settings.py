@@ -119,8 +119,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers and one writer work at once; the busy timeout waits for the writer.
+    # IMMEDIATE: a transaction takes the write lock when it starts, so a read-then-write
+    # transaction (an admin save) waits for a concurrent writer (a view count) instead of
+    # failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
