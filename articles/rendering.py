@@ -134,7 +134,7 @@ def vancouver_html(ref) -> SafeString:
         links.append(
             format_html('<a href="https://pubmed.ncbi.nlm.nih.gov/{0}/" rel="noopener">PubMed {0}</a>', ref.pmid)
         )
-    if ref.url and not (ref.doi or ref.pmid):
+    if ref.url and not (ref.doi or ref.pmid) and ref.url.lower().startswith(("https://", "http://")):
         links.append(format_html('<a href="{0}" rel="noopener">Available online</a>', ref.url))
     if links:
         html += " " + " · ".join(links)

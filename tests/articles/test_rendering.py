@@ -290,3 +290,13 @@ def test_html_in_reference_fields_is_escaped():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "J&amp;J" in html
     assert '"><' not in html
+
+
+def test_reference_url_link_only_for_http_even_without_form_validation():
+    from articles.models import Reference
+    from articles.rendering import vancouver_html
+
+    ref = Reference(title="A page", url="javascript:alert(1)")
+    assert "href" not in str(vancouver_html(ref))
+    ref.url = "https://example.org/page"
+    assert 'href="https://example.org/page"' in str(vancouver_html(ref))
