@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions, services
-from .rendering import make_anchor
 from .admin_views import ArticleWorkflowViews
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
+from .rendering import make_anchor
 
 
 def image_preview(image, size: int = 240):

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.cache import add_never_cache_headers
+from django.utils.dateparse import parse_datetime
 
 from . import permissions, selectors, services, versions
 from .models import Article

@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.contrib.postgres.search import SearchVectorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 

@@ -5,9 +5,9 @@ Production is ``DJANGO_DEBUG=0`` and then refuses to start without
 ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -229,9 +229,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # served from its own origin: no inline scripts, no eval, no inline styles on public
 # pages. NONCE only appears in the header on a page whose template used
 # {{ request.csp_nonce }}; none does today (JSON-LD data blocks are not executed, so
-# script-src does not apply to them). The admin additionally gets style-src
-# 'unsafe-inline' (see the middleware for why). DJANGO_CSP_IMG_SRC adds image origins,
-# e.g. a CDN or S3 bucket serving uploads.
+# script-src does not apply to them). Such a page must stay out of the page cache
+# (never_cache), or the cached HTML would carry an old nonce the header no longer has.
+# The admin additionally gets style-src 'unsafe-inline' (see the middleware for why).
+# DJANGO_CSP_IMG_SRC adds image origins, e.g. a CDN or S3 bucket serving uploads.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -242,7 +243,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-        "upgrade-insecure-requests": not DEBUG,
+        # Production only, and not when https is switched off for a plain-http trial
+        # (`make serve`: DJANGO_SECURE_SSL_REDIRECT=0), where it would break every asset.
+        "upgrade-insecure-requests": not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", True),
     }
 }
 # bonespine.middleware.SecurityHeadersMiddleware: features no page uses are switched off

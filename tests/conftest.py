@@ -1,7 +1,6 @@
 import os
 
 import pytest
-from django.db import connection
 
 
 @pytest.fixture(autouse=True)

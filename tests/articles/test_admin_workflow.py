@@ -4,7 +4,6 @@ diff, and optimistic locking (no lost updates)."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 
 from articles import roles, services
 from articles.models import Article, Section

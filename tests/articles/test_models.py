@@ -33,9 +33,8 @@ NOT_PUBLISHED = [s for s in Article.Status.values if s != Article.Status.PUBLISH
 def assert_integrity_error(fn, constraint_name=None):
     """``fn`` must be refused by the database; check constraints are named in the error
     on both SQLite ("CHECK constraint failed: <name>") and PostgreSQL."""
-    with pytest.raises(IntegrityError) as excinfo:
-        with transaction.atomic():
-            fn()
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        fn()
     if constraint_name:
         assert constraint_name in str(excinfo.value)
 

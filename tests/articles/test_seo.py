@@ -81,7 +81,7 @@ def head_of(response) -> HeadParser:
 
 
 def link_href(head: HeadParser, rel: str, type_: str | None = None) -> list[str]:
-    return [l["href"] for l in head.links if l.get("rel") == rel and (type_ is None or l.get("type") == type_)]
+    return [link["href"] for link in head.links if link.get("rel") == rel and (type_ is None or link.get("type") == type_)]
 
 
 def graph_of(head: HeadParser) -> dict:

@@ -2,7 +2,7 @@
 
 The step-by-step workflow (submit → approve → publish …) is in test_workflow.py."""
 
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -34,7 +34,7 @@ class TestPublishReviewed:
         settings.BONESPINE_REVIEW_CYCLE = timedelta(days=100)
         reviewer = ReviewerFactory()
         reviewed_on = date(2026, 3, 1)
-        published_at = datetime(2026, 3, 2, 9, 30, tzinfo=dt_timezone.utc)
+        published_at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
         article = article_publish_reviewed(
             article=draft, reviewer=reviewer, reviewed_on=reviewed_on, published_at=published_at
         )
@@ -73,12 +73,12 @@ class TestPublishReviewed:
         assert steps == [Article.Status.APPROVED, Article.Status.PUBLISHED]
 
     def test_first_published_at_kept_on_republication(self, draft):
-        first = datetime(2025, 1, 1, tzinfo=dt_timezone.utc)
+        first = datetime(2025, 1, 1, tzinfo=UTC)
         article_publish_reviewed(article=draft, reviewer=ReviewerFactory(), published_at=first)
         Article.objects.filter(pk=draft.pk).update(status=Article.Status.DRAFT)  # a working revision
         draft.refresh_from_db()
         article = article_publish_reviewed(article=draft, reviewer=ReviewerFactory(),
-                                           published_at=datetime(2026, 1, 1, tzinfo=dt_timezone.utc))
+                                           published_at=datetime(2026, 1, 1, tzinfo=UTC))
         assert article.first_published_at == first
         assert article.live_version.number == 2
 

@@ -103,7 +103,7 @@ def test_article_byline_and_sidebar_link_to_the_author_page(client, rao):
     assert f'<a rel="author" href="{rao.get_absolute_url()}">Dr Asha Rao</a>' in html
     sidebar = re.search(r'<aside id="primary-sidebar".*?</aside>', html, re.S).group(0)
     assert "Know your author" in sidebar
-    assert f'alt="Portrait of Dr Asha Rao"' in sidebar
+    assert 'alt="Portrait of Dr Asha Rao"' in sidebar
     assert f'href="{rao.get_absolute_url()}"' in sidebar
 
 

@@ -4,7 +4,6 @@ approved with a full review, published, and read by the public."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles import roles
