@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from taggit.models import Tag
 
 from authors.models import Author
 
-from .models import Article, Category, Reference, Section
+from .models import Article, ArticleDailyViews, Category, Reference, Section
 
 POPULAR_PERIODS = {"7d": 7, "30d": 30, "all": None}
 DEFAULT_POPULAR_PERIOD = "30d"
@@ -72,9 +74,42 @@ def popular_since(period: str):
     return None if days is None else timezone.now().date() - timedelta(days=days - 1)
 
 
-def popular_articles(*, period: str = DEFAULT_POPULAR_PERIOD, limit: int | None = 5):
-    qs = public_articles().popular(popular_since(period))
-    return qs[:limit] if limit else qs
+POPULAR_TOP = 20  # the longest list any page shows
+
+
+def popular_ranking(period: str) -> list[tuple[int, int]]:
+    """[(article id, views)] best first for ``period``, from the daily counts alone.
+
+    Kept in the cache for ``BONESPINE_POPULAR_SECONDS`` (default 120 s): the ranking
+    reads every daily row of the period, so it is not recomputed on each page.
+    """
+    key = f"bonespine:popular:{period}:{popular_since(period)}"
+    ranking = cache.get(key)
+    if ranking is None:
+        since = popular_since(period)
+        rows = ArticleDailyViews.objects.filter(
+            article__live_version__isnull=False, article__first_published_at__lte=timezone.now()
+        )
+        if since:
+            rows = rows.filter(day__gte=since)
+        ranking = list(
+            rows.values("article").annotate(total=Sum("views")).filter(total__gt=0)
+            .order_by("-total", "-article").values_list("article", "total")[:POPULAR_TOP]
+        )
+        cache.set(key, ranking, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
+    return ranking
+
+
+def popular_articles(*, period: str = DEFAULT_POPULAR_PERIOD, limit: int = 5) -> list[Article]:
+    """The most read published articles of ``period``, each with ``view_total``."""
+    ranking = popular_ranking(period)[:limit]
+    found = public_articles().in_bulk([pk for pk, _ in ranking])
+    articles = []
+    for pk, total in ranking:
+        if pk in found:
+            found[pk].view_total = total
+            articles.append(found[pk])
+    return articles
 
 
 def categories_with_counts():
@@ -130,20 +165,35 @@ def search_articles(*, query: str):
 
 
 def related_articles(*, article: Article, limit: int = 4):
-    """Other published articles sharing the most tags, then the same category, newest first."""
-    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched on the article page
-    from django.db.models import Case, IntegerField, Value, When
+    """Other published articles sharing the most tags, then the same category, newest first.
 
+    Two index-driven queries: the tag overlap is counted on the tag links alone, then
+    one query picks the best ``limit`` among those and the same-category articles.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Case, IntegerField, Value, When
+    from taggit.models import TaggedItem
+
+    tag_ids = [tag.pk for tag in article.tags.all()]  # prefetched on the article page
+    overlap = []
+    if tag_ids:
+        overlap = list(
+            TaggedItem.objects.filter(tag_id__in=tag_ids, content_type=ContentType.objects.get_for_model(Article))
+            .exclude(object_id=article.pk)
+            .values("object_id").annotate(n=Count("id")).order_by("-n", "-object_id")
+            .values_list("object_id", "n")[:50]
+        )
+    shared = Case(*[When(pk=pk, then=Value(n)) for pk, n in overlap], default=Value(0), output_field=IntegerField())
     return (
         public_articles()
+        .filter(Q(pk__in=[pk for pk, _ in overlap]) | Q(category_id=article.category_id))
         .exclude(pk=article.pk)
         .annotate(
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            shared_tags=shared,
             same_category=Case(When(category_id=article.category_id, then=Value(1)), default=Value(0),
                                output_field=IntegerField()),
         )
-        .filter(Q(shared_tags__gt=0) | Q(same_category=1))
-        .order_by("-shared_tags", "-same_category", "-first_published_at")[:limit]
+        .order_by("-shared_tags", "-same_category", "-first_published_at", "-pk")[:limit]
     )
 
 

@@ -1,16 +1,34 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from .. import selectors
+from .. import pagecache, selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/sidebar.html")
-def sidebar(article=None):
-    """The primary sidebar: know your author, explore articles, featured, popular."""
+def sidebar_context(article=None) -> dict:
     return {
         "sidebar_author": selectors.featured_author(article=article),
         "categories": selectors.categories_with_counts(),
         "featured": selectors.featured_articles(limit=5, exclude_pk=getattr(article, "pk", None)),
         "popular": selectors.popular_articles(limit=4),
     }
+
+
+@register.simple_tag
+def sidebar(article=None):
+    """The primary sidebar: know your author, explore articles, featured, popular.
+
+    The same for every page of one article (or every other page), so its HTML is kept
+    in the cache under the content generation: any content change rebuilds it, and
+    the popular list in it lags by at most ``BONESPINE_POPULAR_SECONDS``.
+    """
+    key = f"bonespine:sidebar:{pagecache.generation()}:{getattr(article, 'pk', 0)}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("includes/sidebar.html", sidebar_context(article))
+        cache.set(key, html, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
+    return mark_safe(html)  # our own template's output

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.db import connection
@@ -231,7 +232,12 @@ class TestArticlePage:
             other = published_article(is_featured=True, featured_image=uploaded_image(), image_alt="x")
             DailyViewsFactory(article=other, views=3)
         client.get(small.get_absolute_url())
+        client.get(big.get_absolute_url())  # both warm (the sidebar fragment is cached per article)
         assert count_queries(client, small.get_absolute_url()) == count_queries(client, big.get_absolute_url())
+        cache.clear()  # and both cold
+        cold_small = count_queries(client, small.get_absolute_url())
+        cache.clear()
+        assert cold_small == count_queries(client, big.get_absolute_url())
 
 
 # --- Listings -----------------------------------------------------------------------------------
