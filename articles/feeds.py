@@ -7,6 +7,7 @@ Links use the request's host (the feed object carries the request) rather than t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,13 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from . import seo
+
+# XML 1.0 cannot carry most control characters (e.g. Word's manual line break U+000B).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def feed_text(value: str) -> str:
+    return _CONTROL.sub(" ", value or "")
 from .models import Category
 
 
@@ -58,11 +66,14 @@ class LatestArticlesFeed(Feed):
         return articles
 
     def item_title(self, article):
-        return article.live_version.title
+        # RSS readers render titles as HTML: escape (as Django's default item_title does);
+        # Atom titles are declared plain text, so they stay as they are.
+        title = feed_text(article.live_version.title)
+        return title if issubclass(self.feed_type, Atom1Feed) else escape(title)
 
     def item_description(self, article):
         # Readers treat the description as HTML; the excerpt is plain text, so escape it.
-        return escape(article.live_version.excerpt)
+        return escape(feed_text(article.live_version.excerpt))
 
     def item_link(self, article):
         return article.feed_link
@@ -74,10 +85,10 @@ class LatestArticlesFeed(Feed):
         return article.last_updated
 
     def item_author_name(self, article):
-        return article.author.name
+        return feed_text(article.author.name)
 
     def item_categories(self, article):
-        return [article.category.name]
+        return [feed_text(article.category.name)]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -92,10 +103,11 @@ class CategoryFeed(LatestArticlesFeed):
         return FeedScope(request=request, category=get_object_or_404(Category, slug=slug))
 
     def title(self, scope):
-        return f"{settings.SITE_NAME}: {scope.category.name}"
+        return feed_text(f"{settings.SITE_NAME}: {scope.category.name}")
 
     def description(self, scope):
-        return scope.category.description or f"Latest {settings.SITE_NAME} articles in {scope.category.name}."
+        text = scope.category.description or f"Latest {settings.SITE_NAME} articles in {scope.category.name}."
+        return escape(feed_text(text))
 
     def link(self, scope):
         return scope.absolute(scope.category.get_absolute_url())

@@ -138,6 +138,11 @@ class SafeImageField(models.ImageField):
         kwargs["validators"] = validators
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs):
+        # The uploaded name is thrown away (a generated one is stored), so its length is no limit.
+        kwargs["max_length"] = None
+        return super().formfield(**kwargs)
+
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("validators", None)

@@ -99,7 +99,7 @@ def sitemap_tags():
     """Tags used by at least one published article."""
     return Tag.objects.filter(
         pk__in=_published().filter(tags__isnull=False).values("tags")
-    ).order_by("name", "pk")
+    ).exclude(slug="").order_by("name", "pk")
 
 
 def sitemap_static_pages() -> list[str]:

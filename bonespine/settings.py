@@ -209,6 +209,7 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 BONESPINE_REVIEW_CYCLE = timedelta(days=int(os.environ.get("BONESPINE_REVIEW_CYCLE_DAYS", str(3 * 365))))
 
 TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True  # ASCII tag addresses (Sjögren → sjogren)
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Bonespine <editors@bonespine.example>")
