@@ -19,6 +19,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from . import seo
+from .models import Category
 
 # XML 1.0 cannot carry most control characters (e.g. Word's manual line break U+000B).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -26,7 +27,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def feed_text(value: str) -> str:
     return _CONTROL.sub(" ", value or "")
-from .models import Category
 
 
 @dataclass(frozen=True)

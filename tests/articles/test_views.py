@@ -4,9 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
