@@ -144,6 +144,8 @@ else:
 # Page cache for anonymous visitors (articles/pagecache.py); popular lists lag by at most this.
 BONESPINE_PAGE_CACHE = env_bool("BONESPINE_PAGE_CACHE", True)
 BONESPINE_PAGE_CACHE_SECONDS = int(os.environ.get("BONESPINE_PAGE_CACHE_SECONDS", "300"))
+# How long the popular ranking and the sidebar fragment are reused.
+BONESPINE_POPULAR_SECONDS = int(os.environ.get("BONESPINE_POPULAR_SECONDS", "120"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
