@@ -190,3 +190,23 @@ def test_buffered_views_are_flushed_exactly(settings):
     assert ArticleDailyViews.objects.get(article=article).views == n
     cache.clear()
     connection.close()
+
+
+def test_cached_pages_are_served_while_the_database_is_down(page_cache, client, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    article = published_article(title="Still readable")
+    url = article.get_absolute_url()
+    hit_then(client, url)
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", down)
+    response = client.get(url)
+    assert response.status_code == 200 and response["X-Cache"] == "HIT"
+    assert "Still readable" in response.content.decode()
+    # A page that is not in the cache gets the friendly 503, not a traceback.
+    uncached = client.get("/popular/?period=7d")
+    assert uncached.status_code == 503
