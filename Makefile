@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+DURATION ?= 300
 
-.PHONY: run test test-sqlite test-postgres migrate demo accounts lint clean
+.PHONY: run serve bench test test-sqlite test-postgres migrate demo accounts lint clean soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,24 @@ accounts: migrate
 run: demo accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Production-like: DEBUG off, WhiteNoise static files, gunicorn (gunicorn.conf.py) on plain http
+# on loopback. A random secret key unless DJANGO_SECRET_KEY is set; without REDIS_URL a single
+# gunicorn process (4 threads), since the page cache must be shared by all workers.
+serve: $(VENV)/.runtime
+	@export DJANGO_DEBUG=0 PORT=$(PORT) \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"; \
+	if [ -z "$${REDIS_URL:-$${CACHE_URL:-}}" ]; then \
+	  export WEB_CONCURRENCY="$${WEB_CONCURRENCY:-1}" GUNICORN_THREADS="$${GUNICORN_THREADS:-4}"; fi; \
+	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	$(BIN)/python manage.py migrate --noinput && \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+# Throughput/latency of the public pages vs a static file (docs/performance.md); BENCH_QUICK=1 for a smoke run.
+bench: $(VENV)/.runtime
+	bash scripts/bench.sh
+
 test: $(VENV)/.dev
 	bash scripts/test.sh
 
@@ -38,6 +57,10 @@ test-sqlite: $(VENV)/.dev
 
 test-postgres: $(VENV)/.dev
 	bash scripts/test.sh postgres
+
+# Bounded load test of a throwaway demo site on 127.0.0.1 (docs/reliability.md).
+soak: $(VENV)/.runtime
+	bash scripts/soak.sh --duration $(DURATION)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
