@@ -286,6 +286,17 @@ def publish_scheduled(*, now: datetime | None = None) -> list[Article]:
     return published
 
 
+def _take_offline(article: Article, *, by, to_status: str, comment: str) -> Article:
+    """Remove the live version (the versions themselves are kept) and record why."""
+    before = article.status
+    article.status = to_status
+    article.live_version = None
+    _clear_approval(article)
+    article.save()
+    _record(article, from_status=before, by=by, comment=comment)
+    return article
+
+
 @transaction.atomic
 def article_unpublish(*, article: Article, by, comment: str = "") -> Article:
     if not permissions.is_editor(by):
@@ -293,13 +304,7 @@ def article_unpublish(*, article: Article, by, comment: str = "") -> Article:
     article = _locked(article)
     if article.live_version_id is None:
         raise ArticleError("This article is not live.")
-    before = article.status
-    article.status = S.UNPUBLISHED
-    article.live_version = None
-    _clear_approval(article)
-    article.save()
-    _record(article, from_status=before, by=by, comment=comment.strip() or "Unpublished.")
-    return article
+    return _take_offline(article, by=by, to_status=S.UNPUBLISHED, comment=comment.strip() or "Unpublished.")
 
 
 @transaction.atomic
@@ -309,13 +314,7 @@ def article_archive(*, article: Article, by, comment: str = "") -> Article:
     article = _locked(article)
     if article.status == S.ARCHIVED:
         raise ArticleError("This article is already archived.")
-    before = article.status
-    article.status = S.ARCHIVED
-    article.live_version = None
-    _clear_approval(article)
-    article.save()
-    _record(article, from_status=before, by=by, comment=comment.strip() or "Archived.")
-    return article
+    return _take_offline(article, by=by, to_status=S.ARCHIVED, comment=comment.strip() or "Archived.")
 
 
 @transaction.atomic
