@@ -135,6 +135,7 @@ def test_page_carries_the_beacon_preview_does_not(client, admin_user):
     assert ArticleDailyViews.objects.count() == 0
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")  # SQLite's shared-cache test DB fails fast on locks
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_views_lose_no_increment():
     """On PostgreSQL this races real connections; the count must be exact."""
