@@ -67,12 +67,13 @@ def build_snapshot(article):
     content = content_of(article)
     sections = sorted(article.sections.all(), key=lambda s: (s.position, s.pk or 0))
     references = sorted(article.references.all(), key=lambda r: (r.position, r.pk or 0))
+    lead_html = article.lead_html or rendering.render_markdown(article.lead)
     search_parts = [s.heading for s in sections] + [rendering.plain_text(s.body_html) for s in sections]
     return PublishedVersion(
         article=article,
         title=article.title,
-        lead_html=article.lead_html or rendering.render_markdown(article.lead),
-        excerpt=rendering.excerpt(article.lead_html or rendering.render_markdown(article.lead), 28),
+        lead_html=lead_html,
+        excerpt=rendering.excerpt(lead_html, 28),
         image=article.featured_image.name or "",
         image_width=article.image_width,
         image_height=article.image_height,
