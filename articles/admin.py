@@ -6,10 +6,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import permissions, services
-from .admin_views import ArticleWorkflowViews
+from . import services
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
 from .rendering import make_anchor
+from .workflow import permissions
+from .workflow.admin_views import ArticleWorkflowViews
 
 
 def image_preview(image, size: int = 240):
@@ -103,7 +104,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -112,13 +113,13 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_revision"].initial = self.instance.edit_revision
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if cleaned.get("expected_version") != current:
+            current = Article.objects.filter(pk=self.instance.pk).values_list("edit_revision", flat=True).first()
+            if cleaned.get("expected_revision") != current:
                 raise forms.ValidationError(services.conflict_message(self.instance), code="conflict")
         return cleaned
 
@@ -140,7 +141,7 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
         "last_reviewed_on", "next_review_due",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "author", "tags", "is_featured", "expected_version"]}),
+        (None, {"fields": ["title", "slug", "category", "author", "tags", "is_featured", "expected_revision"]}),
         ("Summary", {"fields": ["lead"]}),
         ("Featured image", {"fields": ["featured_image", "featured_image_preview", "image_alt", "image_caption"]}),
         (
@@ -191,22 +192,24 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None or self.has_change_permission(request, obj) else {}
 
-    # --- saving: optimistic lock, author, workflow consequences --------------------
+    # --- saving: one service call (articles.services) saves the article and its inlines --
     def save_model(self, request, obj, form, change):
-        if change:
-            services.claim_version(article=obj, expected_version=form.cleaned_data.get("expected_version"),
-                                   by=request.user)
-            if "slug" in form.changed_data:
-                services.article_slug_changed(article=obj, old_slug=form.initial.get("slug", ""))
-        else:
-            obj.modified_by = request.user
-            if not permissions.is_editor(request.user):
-                obj.author = permissions.author_profile(request.user)
-        super().save_model(request, obj, form, change)
+        """Nothing here: :meth:`save_related` saves the article and its parts in one service call."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = services.article_content_saved(article=form.instance, by=request.user)
+        def save_parts():
+            super(ArticleAdmin, self).save_related(request, form, formsets, change)
+
+        if not change:
+            services.article_create(article=form.instance, by=request.user, save_related=save_parts)
+            return
+        article = services.article_update(
+            article=form.instance,
+            by=request.user,
+            expected_revision=form.cleaned_data.get("expected_revision"),
+            old_slug=form.initial.get("slug", "") if "slug" in form.changed_data else "",
+            save_related=save_parts,
+        )
         if article.has_unpublished_changes:
             self.message_user(request, "Saved as a working revision. The live page keeps showing the signed-off "
                                        "version until this revision is reviewed and published.", messages.INFO)
@@ -315,4 +318,4 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["article", "reviewer"]
     search_fields = ["article__title", "title"]
     exclude = ["content", "sections", "references", "section_text", "body_text", "lead_html"]
-from . import admin_feedback  # noqa: E402,F401
+from .feedback import admin as feedback_admin  # noqa: E402,F401

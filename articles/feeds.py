@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from . import seo
+from . import structured_data
 from .models import Category
 
 # XML 1.0 cannot carry most control characters (e.g. Word's manual line break U+000B).
@@ -37,7 +37,7 @@ class FeedScope:
     category: Category | None = None
 
     def absolute(self, location: str) -> str:
-        return seo.absolute_url(self.request, location)
+        return structured_data.absolute_url(self.request, location)
 
 
 class LatestArticlesFeed(Feed):
@@ -60,7 +60,7 @@ class LatestArticlesFeed(Feed):
         return scope.absolute(scope.request.path)
 
     def items(self, scope):
-        articles = list(seo.feed_articles(category=scope.category))
+        articles = list(structured_data.feed_articles(category=scope.category))
         for article in articles:
             article.feed_link = scope.absolute(article.get_absolute_url())
         return articles

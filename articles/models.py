@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -15,6 +14,7 @@ from taggit.managers import TaggableManager
 
 from . import rendering
 from .images import SafeImageField, articles_upload_to, categories_upload_to
+from .workflow.table import ReviewKind, Status
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -85,9 +85,6 @@ class ArticleQuerySet(models.QuerySet):
     def with_people(self):
         return self.select_related("author", "category", "reviewer", "live_version")
 
-    def in_status(self, *statuses):
-        return self.filter(status__in=statuses)
-
     def waiting_for_review(self):
         return self.filter(status=Article.Status.IN_REVIEW)
 
@@ -96,9 +93,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled_due(self, now=None):
         return self.filter(status=Article.Status.APPROVED, publish_at__isnull=False, publish_at__lte=now or timezone.now())
-
-    def editable_by_author(self, author):
-        return self.filter(author=author)
 
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
@@ -122,18 +116,8 @@ slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case l
 
 
 class Article(models.Model):
-    class ReviewKind(models.TextChoices):
-        FULL = "full", "Full review (resets the review dates)"
-        MINOR = "minor", "Minor correction (review dates stay)"
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
-        ARCHIVED = "archived", "Archived"
+    Status = Status
+    ReviewKind = ReviewKind
 
     title = models.CharField(max_length=200, help_text="The article's headline as readers will see it.")
     slug = models.SlugField(
@@ -211,13 +195,15 @@ class Article(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     approval_kind = models.CharField(max_length=10, choices=ReviewKind.choices, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    edit_revision = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Moves on at every save of the working copy (the edit lock)."
+    )
     modified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["lead_html", "modified_at", "version"])
+    history = HistoricalRecords(excluded_fields=["lead_html", "modified_at", "edit_revision"])
 
     class Meta:
         ordering = ["-first_published_at", "-pk"]
@@ -450,99 +436,6 @@ class ArticleDailyViews(models.Model):
         return f"{self.article_id} on {self.day}: {self.views}"
 
 
-class PublishedVersion(models.Model):
-    """A signed-off, frozen copy of an article's content: what the public reads.
-
-    Every publication makes a new one, so the list of versions is the article's
-    publication history, and any two can be compared.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    lead_html = models.TextField(blank=True)
-    excerpt = models.TextField(blank=True)
-    image = models.ImageField(upload_to=articles_upload_to, blank=True, width_field="image_width",
-                              height_field="image_height")
-    image_width = models.PositiveIntegerField(null=True, blank=True)
-    image_height = models.PositiveIntegerField(null=True, blank=True)
-    image_alt = models.CharField(max_length=250, blank=True)
-    image_caption = models.CharField(max_length=300, blank=True)
-    sections = models.JSONField(default=list, help_text="[{heading, anchor, html}] in order.")
-    references = models.JSONField(default=list, help_text="[{html}] in order.")
-    content = models.JSONField(default=dict, help_text="The source content the fingerprint covers.")
-    fingerprint = models.CharField(max_length=64)
-    section_text = models.TextField(blank=True)
-    body_text = models.TextField(blank=True)
-    published_at = models.DateTimeField()
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewer = models.ForeignKey("authors.Author", on_delete=models.PROTECT, related_name="+")
-    review_kind = models.CharField(max_length=10, choices=Article.ReviewKind.choices)
-    reviewed_at = models.DateTimeField()
-    content_changed = models.BooleanField(
-        default=True, help_text="False when this publication repeated the previous version's content."
-    )
-    renditions = models.JSONField(
-        default=dict, blank=True, help_text="Resized copies of the image: {format: [{width, height, name}]}."
-    )
-    search_vector = SearchVectorField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-number"]
-        get_latest_by = "number"
-        verbose_name = "published version"
-        verbose_name_plural = "published versions"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="version_number_unique_per_article"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} — version {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.article.slug})
-
-
-class ArticleTransition(models.Model):
-    """One step of the editorial workflow: who moved the article from which state to which, when and why."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
-    version = models.ForeignKey(PublishedVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        get_latest_by = "at"
-        verbose_name = "workflow step"
-        verbose_name_plural = "workflow steps"
-        indexes = [models.Index(fields=["article", "-at"], name="transition_article_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
-
-
-class ReviewReminder(models.Model):
-    """A review-due reminder sent for an article on a day (makes the reminder command idempotent)."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_reminders")
-    sent_on = models.DateField()
-
-    class Meta:
-        ordering = ["-sent_on"]
-        verbose_name = "review reminder"
-        verbose_name_plural = "review reminders"
-        constraints = [models.UniqueConstraint(fields=["article", "sent_on"], name="reminder_once_per_day")]
-
-    def __str__(self) -> str:
-        return f"Reminder for {self.article_id} on {self.sent_on}"
-
-
 class SlugRedirect(models.Model):
     """An address an article used to have: it answers with a permanent redirect."""
 
@@ -560,42 +453,14 @@ class SlugRedirect(models.Model):
         return f"/articles/{self.old_slug}/ → {self.article_id}"
 
 
-class ContactMessage(models.Model):
-    """A message sent through the contact form."""
-
-    name = models.CharField(max_length=120)
-    email = models.EmailField()
-    subject = models.CharField(max_length=200, blank=True)
-    message = models.TextField(max_length=5000)
-    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                help_text="The article the reader wrote about, if any.")
-    created_at = models.DateTimeField(default=timezone.now)
-    handled = models.BooleanField(default=False, help_text="Tick when someone has answered or acted on it.")
-
-    class Meta:
-        ordering = ["-created_at"]
-        get_latest_by = "created_at"
-        verbose_name = "contact message"
-        verbose_name_plural = "contact messages"
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.subject or self.message[:40]}"
 
 
-class ArticleFeedback(models.Model):
-    """A reader's answer to "Was this page helpful?"."""
+# Models of the subsystems, defined in their packages with the ``articles`` app label
+# (their tables, migrations and permissions stay where they were).
+from .feedback.models import ArticleFeedback, ContactMessage  # noqa: E402
+from .workflow.models import ArticleTransition, PublishedVersion, ReviewReminder  # noqa: E402
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
-    helpful = models.BooleanField()
-    comment = models.TextField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at"]
-        get_latest_by = "created_at"
-        verbose_name = "reader feedback"
-        verbose_name_plural = "reader feedback"
-        indexes = [models.Index(fields=["article", "-created_at"], name="feedback_article_idx")]
-
-    def __str__(self) -> str:
-        return f"{'Helpful' if self.helpful else 'Not helpful'}: {self.article_id}"
+__all__ = [
+    "Article", "ArticleDailyViews", "ArticleFeedback", "ArticleTransition", "Category", "ContactMessage",
+    "PublishedVersion", "Reference", "ReviewReminder", "Section", "SlugRedirect",
+]

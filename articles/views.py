@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from . import counting, selectors
 from . import search as search_module
+from . import selectors, viewcounts
 from .models import Category
 
 PAGE_SIZE = 12
@@ -95,8 +95,8 @@ def search(request):
 @require_POST
 def count_view(request, pk):
     """Beacon endpoint: one view of article ``pk`` (204). Bots and staff are ignored."""
-    if counting.counts_as_view(request):
-        counting.add_view(pk)
+    if viewcounts.counts_as_view(request):
+        viewcounts.add_view(pk)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

@@ -4,7 +4,8 @@ from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles import feedback_views, feeds
+from articles import feeds
+from articles.feedback import views as feedback_views
 from articles.sitemaps import sitemap
 from bonespine.views import healthz
 

@@ -9,14 +9,14 @@ threads
   JavaScript sends (``POST /views/<id>/`` with a browser User-Agent and no cookies);
 * log in to the admin as the ``editor`` demo account (one session per thread) and keep
   editing the lead of one article through the change form: GET the form, read every
-  field (CSRF token, hidden ``expected_version``, inline management forms), change the
+  field (CSRF token, hidden ``expected_revision``, inline management forms), change the
   lead, POST. Several editor threads edit the same article, so the optimistic lock has
   to turn some saves into "someone else saved it" conflicts.
 
 Then it checks, through ``manage.py`` in the same environment as the server:
 
 * no 5xx answers and no failed connections;
-* the article's ``version`` grew by exactly the number of saves the admin confirmed
+* the article's ``edit_revision`` grew by exactly the number of saves the admin confirmed
   (no lost and no phantom update);
 * after ``manage.py flush_view_counts``, the stored view counts grew by exactly the
   number of beacons the server acknowledged;
@@ -73,7 +73,7 @@ print("SOAK-STATE:" + json.dumps({{
     "tags": sorted({{s for s in Article.objects.published().values_list("tags__slug", flat=True) if s}}),
     "views": ArticleDailyViews.objects.aggregate(total=Sum("views"))["total"] or 0,
     "target": None if article is None else {{
-        "pk": article.pk, "slug": article.slug, "version": article.version,
+        "pk": article.pk, "slug": article.slug, "version": article.edit_revision,
         "history": HistoricalArticle.objects.filter(id=article.pk).count(),
     }},
 }}))
@@ -506,7 +506,7 @@ def main() -> int:
     checks = [
         ("no 5xx answers and no failed connections", errors5 == 0 and no_answer == 0,
          f"{errors5} × 5xx, {no_answer} without answer"),
-        ("every confirmed save is one version, no more, no less", version_growth == outcomes["edits_saved"],
+        ("every confirmed save is one edit revision, no more, no less", version_growth == outcomes["edits_saved"],
          (f"{outcomes['edits_saved']} saves confirmed, version {before['target']['version']} → "
          f"{after['target']['version']} (+{version_growth}); {outcomes['edit_conflicts']} saves refused as "
          f"conflicts; history rows +{after['target']['history'] - before['target']['history']}")),

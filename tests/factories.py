@@ -146,7 +146,7 @@ def role_group(name: str):
     """The editorial group ``name`` (recreated if a transactional test flushed the migration's rows)."""
     from django.contrib.auth.models import Group
 
-    from articles.roles import sync_groups
+    from articles.workflow.roles import sync_groups
 
     if not Group.objects.filter(name=name).exists():
         sync_groups()

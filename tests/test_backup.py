@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,7 @@ from django.core.management.base import CommandError
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from articles import backup, roles, services
+from articles import backup, services
 from articles.models import (
     Article,
     ArticleDailyViews,
@@ -31,6 +32,7 @@ from articles.models import (
     HistoricalArticle,
     PublishedVersion,
 )
+from articles.workflow import roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -86,7 +88,7 @@ def build_site():
     )
     article.lead = "Cramps at night, updated with stretching advice."
     article._history_user = editor
-    services.claim_version(article=article, expected_version=article.version, by=editor)
+    services.claim_edit_revision(article=article, expected_revision=article.edit_revision, by=editor)
     article.save()
     services.article_content_saved(article=article, by=editor)
     services.article_submit(article=article, by=writer_login)
@@ -253,7 +255,7 @@ def test_manifest_lists_counts_migrations_and_checksums(settings, tmp_path):
     assert manifest["counts"]["articles.article"] == Article.objects.count() == 3
     assert manifest["counts"]["articles.publishedversion"] == PublishedVersion.objects.count() == 3
     assert manifest["m2m_counts"]["auth.group.permissions"] > 0
-    migrations = sorted(p.stem for p in Path(backup.__file__).parent.joinpath("migrations").glob("0*.py"))
+    migrations = sorted(p.stem for p in Path(apps.get_app_config("articles").path).joinpath("migrations").glob("0*.py"))
     assert manifest["migrations"]["articles"] == migrations[-1]
     assert manifest["media"]["count"] == len(media_files(settings)) > 0
     assert manifest["missing_media"] == []
@@ -268,7 +270,7 @@ def test_backup_flushes_buffered_view_counts_before_dumping(monkeypatch, tmp_pat
         services.record_article_view(article=article, count=7)
         return 7
 
-    monkeypatch.setattr("articles.counting.flush_view_counts", flush_buffer)
+    monkeypatch.setattr("articles.viewcounts.flush_view_counts", flush_buffer)
     archive = make_backup(tmp_path)
     rows = json.loads(read_member(archive, "data.json"))
     assert [row["fields"]["views"] for row in rows if row["model"] == "articles.articledailyviews"] == [7]

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
-from articles import counting, services
+from articles import services, viewcounts
 from articles.models import ArticleDailyViews
 from tests.factories import ArticleFactory, SectionFactory, make_live, published_article
 
@@ -180,10 +180,10 @@ def test_buffered_views_are_flushed_exactly(settings):
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(hit, range(n))) == [204] * n
     assert not ArticleDailyViews.objects.exists()  # no database write per view
-    assert counting.pending_count() == n
+    assert viewcounts.pending_count() == n
     # Two flushes at once: each batch is claimed by exactly one of them.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        stored = sum(pool.map(lambda _: counting.flush_view_counts(), range(2)))
+        stored = sum(pool.map(lambda _: viewcounts.flush_view_counts(), range(2)))
     assert stored == n
     assert ArticleDailyViews.objects.get(article=article).views == n
     call_command("flush_view_counts")

@@ -3,7 +3,7 @@ from django.db import migrations
 
 def sync_groups(apps, schema_editor):
     """Give the editorial groups their permissions on contact messages and reader feedback."""
-    from articles.roles import sync_groups
+    from articles.workflow.roles import sync_groups
 
     sync_groups(apps)
 

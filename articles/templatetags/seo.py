@@ -7,7 +7,7 @@ import html
 from django import template
 from django.utils.html import format_html
 
-from .. import seo
+from .. import structured_data
 
 register = template.Library()
 
@@ -46,7 +46,7 @@ def canonical_url(context):
     if request is None:
         return ""
     page_obj = context.get("page_obj")
-    return seo.canonical_url(request, getattr(page_obj, "number", None))
+    return structured_data.canonical_url(request, getattr(page_obj, "number", None))
 
 
 @register.simple_tag(takes_context=True)
@@ -55,7 +55,7 @@ def absolute_url(context, location):
     request = context.get("request")
     if not location or request is None:
         return location or ""
-    return seo.absolute_url(request, location)
+    return structured_data.absolute_url(request, location)
 
 
 @register.simple_tag(takes_context=True)
@@ -64,5 +64,5 @@ def article_jsonld(context, article, page=None):
     request = context.get("request")
     if request is None or article is None:
         return ""
-    data = seo.article_jsonld(request, article, page)
-    return format_html('<script type="application/ld+json">{}</script>', seo.json_ld_dumps(data))
+    data = structured_data.article_jsonld(request, article, page)
+    return format_html('<script type="application/ld+json">{}</script>', structured_data.json_ld_dumps(data))

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import versions
 from articles.models import (
     Article,
     ArticleDailyViews,
@@ -26,6 +25,7 @@ from articles.models import (
     Reference,
     Section,
 )
+from articles.workflow import snapshots
 from authors.models import Author
 from tests.factories import (
     ArticleFactory,
@@ -140,7 +140,7 @@ def add_form_data(category, author, **overrides):
         "lead": "Pain along the **shin bone**.",
         "image_alt": "",
         "image_caption": "",
-        "expected_version": "",
+        "expected_revision": "",
         "publish_at_0": "",
         "publish_at_1": "",
         "sections-TOTAL_FORMS": "1",
@@ -256,7 +256,7 @@ def approved(article, reviewer):
     """Put ``article`` in the approved state as a reviewer's sign-off would (fingerprint of its content)."""
     Article.objects.filter(pk=article.pk).update(
         status=Article.Status.APPROVED,
-        approved_fingerprint=versions.article_fingerprint(article),
+        approved_fingerprint=snapshots.article_fingerprint(article),
         approved_by=reviewer,
         approved_at=timezone.now(),
         approval_kind=Article.ReviewKind.FULL,

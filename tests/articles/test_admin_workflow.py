@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from articles import roles, services
+from articles import services
 from articles.models import Article, Section
+from articles.workflow import roles
 from tests.factories import ArticleFactory, AuthorFactory, ReviewerFactory, SectionFactory, UserFactory, role_group
 
 S = Article.Status
@@ -216,7 +217,7 @@ def test_new_sections_with_the_same_heading_get_unique_anchors(client, team):
     client.force_login(team["author"])
     data = {
         "title": "Two causes", "slug": "two-causes", "category": category.pk, "lead": "Lead.", "tags": "",
-        "image_alt": "", "image_caption": "", "expected_version": "",
+        "image_alt": "", "image_caption": "", "expected_revision": "",
         "sections-TOTAL_FORMS": "3", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
         "references-TOTAL_FORMS": "0", "references-INITIAL_FORMS": "0", "references-MIN_NUM_FORMS": "0",

@@ -11,7 +11,8 @@ from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from articles import feedback_services, ratelimit
+from articles.feedback import ratelimit
+from articles.feedback import services as feedback_services
 from articles.models import ArticleFeedback, ContactMessage
 from tests.factories import (
     ArticleFactory,

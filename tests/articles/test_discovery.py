@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from articles import counting, search, services
+from articles import search, services, viewcounts
 from articles.models import ArticleDailyViews, SlugRedirect
 from tests.factories import ArticleFactory, DailyViewsFactory, SectionFactory, make_live, published_article
 
@@ -148,7 +148,7 @@ def test_concurrent_views_lose_no_increment():
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(hit, range(n)))
     assert statuses == [204] * n
-    counting.flush_view_counts()
+    viewcounts.flush_view_counts()
     assert ArticleDailyViews.objects.get(article=article).views == n
     connection.close()
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import seo
+from articles import structured_data
 from articles.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -467,7 +467,7 @@ class TestJsonLd:
         ]
 
     def test_script_breakout_is_impossible(self):
-        text = seo.json_ld_dumps({"headline": "</script><script>alert(1)</script> & more"})
+        text = structured_data.json_ld_dumps({"headline": "</script><script>alert(1)</script> & more"})
         assert "<" not in text and ">" not in text and "&" not in text
         assert json.loads(text) == {"headline": "</script><script>alert(1)</script> & more"}
 
@@ -487,7 +487,7 @@ class TestJsonLd:
     ],
 )
 def test_reference_url(reference, url):
-    assert seo.reference_url(reference) == url
+    assert structured_data.reference_url(reference) == url
 
 
 # --- nothing executable leaks anywhere; queries stay flat ----------------------------------------------

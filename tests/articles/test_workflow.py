@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import roles, services
+from articles import services
 from articles.models import Article, ArticleTransition, PublishedVersion, ReviewReminder
+from articles.workflow import roles
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -103,7 +104,7 @@ MATRIX = {
 
 def attempt(action, role, people, client):
     """Try ``action`` as ``role`` through the real service / HTTP path; True if it was allowed."""
-    from articles import permissions
+    from articles.workflow import permissions
 
     user = people.get(role)
     profiles = people["profiles"]

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from articles import roles
 from articles.models import Article
+from articles.workflow import roles
 from tests.factories import AuthorFactory, CategoryFactory, ReviewerFactory, UserFactory, role_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -52,7 +52,7 @@ def article_form(category, author, **overrides) -> dict:
     data = {
         "title": "Shin splints", "slug": "shin-splints", "category": category.pk, "author": author.pk,
         "tags": "running", "lead": "Pain along the shin bone.", "image_alt": "A runner's shin",
-        "image_caption": "", "expected_version": "", "publish_at_0": "", "publish_at_1": "", "_save": "Save",
+        "image_caption": "", "expected_revision": "", "publish_at_0": "", "publish_at_1": "", "_save": "Save",
     }
     for prefix in ("sections", "references"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
@@ -101,7 +101,7 @@ TARGETS = [
            lambda: article_form(CategoryFactory(), AuthorFactory()),
            lambda: ArticleFactory(featured_image=uploaded_image("old.jpg"), image_alt="An old picture"),
            lambda a: article_form(a.category, a.author, title=a.title, slug=a.slug, lead=a.lead,
-                                  image_alt=a.image_alt, expected_version=a.version)),
+                                  image_alt=a.image_alt, expected_revision=a.edit_revision)),
     Target("author photo", Author, "authors_author", "photo", "authors", author_form,
            lambda: AuthorFactory(photo=uploaded_image("old.jpg")),
            lambda a: author_form(name=a.name, slug=a.slug)),

@@ -10,7 +10,7 @@ Fast on purpose (2,000 articles in seconds, 20,000 in about a minute on PostgreS
 rows are bulk-inserted in batches, section HTML is written directly instead of going
 through Markdown (the generator only produces paragraphs, ``**bold**`` and ``-`` lists,
 and the first article is checked against ``rendering.render_markdown`` and
-``versions.build_snapshot``, so the rows equal what publishing through the services
+``snapshots.build_snapshot``, so the rows equal what publishing through the services
 would have stored), search vectors are filled by one UPDATE like
 ``search.index_version`` does for one row, and all articles share one generated
 featured image (with its renditions). Skipped compared with real publishing: workflow
@@ -41,7 +41,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import demo_images, pagecache, rendering, renditions, search, versions
+from articles import pagecache, rendering, renditions, search
+from articles.demo import images as demo_images
 from articles.models import (
     Article,
     ArticleDailyViews,
@@ -50,6 +51,7 @@ from articles.models import (
     Reference,
     Section,
 )
+from articles.workflow import snapshots
 from authors.models import Author
 
 BATCH = 500
@@ -319,11 +321,11 @@ class Command(BaseCommand):
             references = [self.reference(position) for position in range(1, REFERENCES_PER_ARTICLE + 1)]
             tags = rng.sample(self.tags, rng.randint(2, 4))
             content = self.content(article, sections, references)
-            article.approved_fingerprint = versions.fingerprint_of(content)
+            article.approved_fingerprint = snapshots.fingerprint_of(content)
             rows.append((article, sections, references, tags, content))
         Article.objects.bulk_create([row[0] for row in rows], batch_size=BATCH)
 
-        sections, references, snapshots, tagged, views = [], [], [], [], []
+        sections, references, frozen, tagged, views = [], [], [], [], []
         for article, article_sections, article_references, tags, content in rows:
             for item in article_sections:
                 item.article = article
@@ -331,12 +333,12 @@ class Command(BaseCommand):
                 item.article = article
             sections += article_sections
             references += article_references
-            snapshots.append(self.snapshot(article, article_sections, article_references, content))
+            frozen.append(self.snapshot(article, article_sections, article_references, content))
             tagged += [TaggedItem(tag=tag, content_type=self.content_type, object_id=article.pk) for tag in tags]
             views += self.views(article)
         Section.objects.bulk_create(sections, batch_size=BATCH)
         Reference.objects.bulk_create(references, batch_size=BATCH)
-        PublishedVersion.objects.bulk_create(snapshots, batch_size=BATCH)
+        PublishedVersion.objects.bulk_create(frozen, batch_size=BATCH)
         TaggedItem.objects.bulk_create(tagged, batch_size=2000)
         ArticleDailyViews.objects.bulk_create(views, batch_size=2000)
 
@@ -356,7 +358,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def content(article: Article, sections: list[Section], references: list[Reference]) -> dict:
-        """What ``versions.content_of`` returns for the saved article (checked in :meth:`self_check`)."""
+        """What ``snapshots.content_of`` returns for the saved article (checked in :meth:`self_check`)."""
         return {
             "title": article.title.strip(),
             "lead": article.lead.strip(),
@@ -371,7 +373,7 @@ class Command(BaseCommand):
 
     def snapshot(self, article: Article, sections: list[Section], references: list[Reference],
                  content: dict) -> PublishedVersion:
-        """What ``versions.build_snapshot`` plus ``services._go_live`` store for a first publication."""
+        """What ``snapshots.build_snapshot`` plus ``services._go_live`` store for a first publication."""
         return PublishedVersion(
             article=article, number=1, title=article.title, lead_html=article.lead_html,
             excerpt=rendering.excerpt(article.lead_html, 28), image=article.featured_image.name,
@@ -399,7 +401,7 @@ class Command(BaseCommand):
         """The first article's rows must equal what Markdown rendering and build_snapshot give."""
         article = Article.objects.prefetch_related("sections", "references").order_by("pk").first()
         ours = PublishedVersion.objects.get(article=article)
-        expected = versions.build_snapshot(article)
+        expected = snapshots.build_snapshot(article)
         problems = [
             field for field in ("title", "lead_html", "excerpt", "image", "image_alt", "image_caption", "sections",
                                 "references", "content", "fingerprint", "section_text", "body_text")
@@ -409,7 +411,7 @@ class Command(BaseCommand):
             problems.append("article.lead_html")
         problems += [f"section {s.position} body_html" for s in article.sections.all()
                      if rendering.render_markdown(s.body) != s.body_html]
-        if article.approved_fingerprint != versions.article_fingerprint(article):
+        if article.approved_fingerprint != snapshots.article_fingerprint(article):
             problems.append("approved_fingerprint")
         if problems:
             raise CommandError(f"Generated rows differ from what publishing stores: {', '.join(problems)}")

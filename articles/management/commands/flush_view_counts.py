@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.counting import flush_view_counts
+from articles.viewcounts import flush_view_counts
 
 
 class Command(BaseCommand):

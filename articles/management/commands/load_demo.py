@@ -20,8 +20,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo_content as content
-from articles import demo_images as images
+from articles.demo import content, images
 from articles.models import (
     Article,
     ArticleDailyViews,

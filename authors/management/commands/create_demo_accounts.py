@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import roles
+from articles.workflow import roles
 from authors.models import Author
 
 # username, group, author slug to link (None: not a writer), superuser

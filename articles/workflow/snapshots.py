@@ -15,7 +15,7 @@ import json
 
 from django.utils.html import escape
 
-from . import rendering
+from .. import rendering
 
 
 def content_of(article) -> dict:
@@ -62,7 +62,7 @@ def build_snapshot(article):
     Used for publishing and, unsaved, for previews, so a preview renders exactly
     like the public page.
     """
-    from .models import PublishedVersion
+    from ..models import PublishedVersion
 
     content = content_of(article)
     sections = sorted(article.sections.all(), key=lambda s: (s.position, s.pk or 0))

@@ -1,6 +1,6 @@
 """Admin for what readers send: contact messages and "Was this page helpful?" answers.
 
-Editors see both (permissions from :mod:`articles.roles`); the only change they make is
+Editors see both (permissions from :mod:`articles.workflow.roles`); the only change they make is
 ticking a message as handled, through :func:`feedback_services.contact_message_set_handled`.
 Reader text is shown as plain text (the admin escapes it).
 """
@@ -11,8 +11,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
-from . import feedback_services
-from .models import ArticleFeedback, ContactMessage
+from ..models import ArticleFeedback, ContactMessage
+from . import services as feedback_services
 
 
 @admin.register(ContactMessage)

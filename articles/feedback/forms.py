@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from . import selectors
-from .feedback_services import COMMENT_MAX, MESSAGE_MAX
-from .models import Article, ContactMessage
+from .. import selectors
+from ..models import Article, ContactMessage
+from .services import COMMENT_MAX, MESSAGE_MAX
 
 HONEYPOT = "website"
 

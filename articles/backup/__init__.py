@@ -172,7 +172,7 @@ def referenced_files(model_list) -> set[str]:
             if isinstance(f, models.FileField):
                 names.update(n for n in model._base_manager.exclude(**{f.attname: ""})
                              .values_list(f.attname, flat=True) if n)
-    from .models import PublishedVersion
+    from ..models import PublishedVersion
 
     for renditions in PublishedVersion.objects.values_list("renditions", flat=True):
         for copies in (renditions or {}).values():
@@ -279,13 +279,13 @@ def create_backup(*, output: str | os.PathLike | None = None) -> BackupResult:
     ``./backups/bonespine-backup-<UTC time>.tar.gz``. The file is readable by its owner
     only (it holds password hashes and contact messages) and appears only when complete.
     """
-    from . import counting
+    from .. import viewcounts
 
     started = time.monotonic()
     now = timezone.now()
     target = _target(output, now)
     target.parent.mkdir(parents=True, exist_ok=True)
-    flushed_views = counting.flush_view_counts()
+    flushed_views = viewcounts.flush_view_counts()
     model_list = included_models()
     _register_serializer()
     partial = target.with_name(f".{target.name}.partial")
@@ -506,8 +506,8 @@ def _reindex_search() -> int:
     """PostgreSQL: give published versions without a search vector one (e.g. a backup made on SQLite)."""
     if connection.vendor != "postgresql":
         return 0
-    from . import search
-    from .models import PublishedVersion
+    from .. import search
+    from ..models import PublishedVersion
 
     missing = list(PublishedVersion.objects.filter(search_vector__isnull=True))
     for version in missing:

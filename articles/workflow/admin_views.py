@@ -14,30 +14,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateparse import parse_datetime
 
-from . import permissions, selectors, services, versions
-from .models import Article
-
-S = Article.Status
-
-
-def available_actions(user, article: Article) -> list[tuple[str, str]]:
-    """The workflow buttons ``user`` may press on ``article`` now: (action, label)."""
-    actions = []
-    if article.status in (S.DRAFT, S.CHANGES_REQUESTED) and permissions.can_submit(user, article):
-        actions.append(("submit", "Submit for medical review"))
-    if article.status == S.IN_REVIEW and permissions.can_review(user, article):
-        actions += [("approve_full", "Approve — full review"), ("approve_minor", "Approve — minor correction"),
-                    ("request_changes", "Request changes")]
-    if permissions.is_editor(user):
-        if article.status == S.APPROVED:
-            actions += [("publish", "Publish now"), ("schedule", "Schedule")]
-        if article.live_version_id:
-            actions.append(("unpublish", "Unpublish"))
-        if article.status != S.ARCHIVED:
-            actions.append(("archive", "Archive"))
-        if article.status in (S.UNPUBLISHED, S.ARCHIVED):
-            actions.append(("restore", "Restore to draft"))
-    return actions
+from .. import selectors, services
+from ..models import Article
+from . import permissions, snapshots, table
 
 
 class ArticleWorkflowViews:
@@ -56,10 +35,10 @@ class ArticleWorkflowViews:
             raise Http404("No article with this id that you may open.")
         if article is not None:
             approval_valid = None
-            if article.status == S.APPROVED:
-                approval_valid = versions.article_fingerprint(article) == article.approved_fingerprint
+            if article.status == Article.Status.APPROVED:
+                approval_valid = snapshots.article_fingerprint(article) == article.approved_fingerprint
             extra_context.update(
-                workflow_actions=available_actions(request.user, article),
+                workflow_actions=permissions.available_actions(request.user, article),
                 transitions=article.transitions.select_related("by", "version")[:50],
                 published_versions=article.versions.select_related("reviewer", "published_by").only(
                     "number", "published_at", "reviewer__name", "published_by__username", "review_kind",
@@ -79,7 +58,7 @@ class ArticleWorkflowViews:
         comment = request.POST.get("comment", "")
         user = request.user
         calls = {
-            "submit": lambda: services.article_submit(article=article, by=user),
+            "submit": lambda: services.article_submit(article=article, by=user, comment=comment),
             "approve_full": lambda: services.article_approve(article=article, by=user, kind=Article.ReviewKind.FULL,
                                                              comment=comment),
             "approve_minor": lambda: services.article_approve(article=article, by=user,
@@ -92,6 +71,7 @@ class ArticleWorkflowViews:
             "archive": lambda: services.article_archive(article=article, by=user, comment=comment),
             "restore": lambda: services.article_restore(article=article, by=user),
         }
+        assert calls.keys() == {a.name for a in table.BUTTONS}, "every button of the workflow table has a service"
         if action not in calls:
             messages.error(request, "Unknown workflow action.")
         else:
@@ -115,7 +95,7 @@ class ArticleWorkflowViews:
         response = TemplateResponse(
             request,
             "articles/article_detail.html",
-            {"article": article, "page": versions.build_snapshot(article), "preview": True},
+            {"article": article, "page": snapshots.build_snapshot(article), "preview": True},
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)
@@ -124,7 +104,7 @@ class ArticleWorkflowViews:
     def diff_view(self, request, pk):
         article = self._article_for(request, pk)
         available = {str(v.number): v for v in article.versions.all()}
-        working = {"label": "Working copy", "content": versions.content_of(article)}
+        working = {"label": "Working copy", "content": snapshots.content_of(article)}
 
         def pick(key, default):
             if key == "working" or (key is None and default == "working"):
@@ -144,8 +124,8 @@ class ArticleWorkflowViews:
             "opts": self.opts,
             "original": article,
             "title": f"Compare versions of “{article.title}”",
-            "diff_table": versions.diff_html(old["content"], new["content"], old["label"], new["label"]),
-            "changed": versions.diff_summary(old["content"], new["content"]),
+            "diff_table": snapshots.diff_html(old["content"], new["content"], old["label"], new["label"]),
+            "changed": snapshots.diff_summary(old["content"], new["content"]),
             "choices": [("working", "Working copy")] + [(n, f"Version {n}") for n in reversed(numbers)],
             "a": request.GET.get("a") or default_a,
             "b": request.GET.get("b") or "working",

@@ -1,8 +1,8 @@
 """The contact page and the "Was this page helpful?" endpoint.
 
-Both store through :mod:`articles.feedback_services`, both have a honeypot (a filled one
+Both store through :mod:`articles.feedback.services`, both have a honeypot (a filled one
 gets the normal success answer and nothing is stored) and a per-IP limit in the cache
-(:mod:`articles.ratelimit`): over it, the answer is 429 and nothing is stored.
+(:mod:`articles.feedback.ratelimit`): over it, the answer is 429 and nothing is stored.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import feedback_services, ratelimit, selectors
+from .. import selectors
+from ..models import Article
+from . import ratelimit
+from . import services as feedback_services
 from .forms import ContactForm, FeedbackForm, public_article
-from .models import Article
 
 CONTACT_URL = "/contact/"
 DEFAULT_CONTACT_TITLE = "Contact us"

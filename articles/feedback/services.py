@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from .models import Article, ArticleFeedback, ContactMessage
+from ..models import Article, ArticleFeedback, ContactMessage
 
 NAME_MAX = ContactMessage._meta.get_field("name").max_length
 EMAIL_MAX = ContactMessage._meta.get_field("email").max_length
