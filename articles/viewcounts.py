@@ -2,8 +2,8 @@
 
 A view is counted by a small POST the article page sends after it loads
 (``navigator.sendBeacon``), so it is counted even when the HTML came from a cache.
-Bots (by user agent), staff, previews (they carry no beacon) and anything but POST
-are not counted.
+Bots (by user agent, with the ``crawlerdetect`` patterns), staff, previews (they carry no
+beacon) and anything but POST are not counted.
 
 Where the increments go:
 
@@ -19,12 +19,12 @@ Where the increments go:
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
 from collections import defaultdict
 from datetime import date
 
+from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -38,16 +38,17 @@ logger = logging.getLogger(__name__)
 PENDING_KEY = "bonespine:views:pending"
 BATCH_PREFIX = "bonespine:views:batch:"
 
-BOT_RE = re.compile(
-    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|pingdom|uptime|lighthouse|"
-    r"headless|phantomjs|python-requests|python-urllib|httpx|aiohttp|curl|wget|go-http-client|java/|okhttp|"
-    r"scrapy|feedfetcher|mediapartners|wrk|apachebench|^$",
-    re.IGNORECASE,
-)
+# CrawlerDetect's pattern list (crawlers, HTTP libraries, headless browsers, monitors,
+# link previews). One shared instance: is_crawler()'s answer depends only on its argument
+# (it also records the last match on the instance, which nothing here reads).
+_crawler_detect = CrawlerDetect()
 
 
 def is_bot(user_agent: str | None) -> bool:
-    return bool(BOT_RE.search((user_agent or "").strip()))
+    """True for a crawler, script or tool; also for a missing or blank User-Agent, which
+    CrawlerDetect lets through but every browser that sends the beacon fills in."""
+    user_agent = (user_agent or "").strip()
+    return not user_agent or _crawler_detect.is_crawler(user_agent)
 
 
 def counts_as_view(request) -> bool:

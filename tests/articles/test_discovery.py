@@ -111,6 +111,36 @@ def test_bots_are_not_counted(client, ua):
     assert not ArticleDailyViews.objects.filter(article=article).exists()
 
 
+def test_no_user_agent_is_not_counted(client):
+    article = published_article()
+    assert client.post(f"/views/{article.pk}/").status_code == 204
+    assert not ArticleDailyViews.objects.exists()
+
+
+@pytest.mark.parametrize("ua", [
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/114.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "UptimeRobot/2.0", "Wget/1.21.4", "Go-http-client/1.1", "python-httpx/0.27.0", "   ",
+])
+def test_is_bot(ua):
+    assert viewcounts.is_bot(ua)
+
+
+@pytest.mark.parametrize("ua", [
+    BROWSER_UA,
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 "
+    "Safari/537.36 Edg/126.0.0.0",
+    "Mozilla/5.0 (Linux; Android 14; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 "
+    "Chrome/121.0.0.0 Mobile Safari/537.36",
+])
+def test_browsers_are_not_bots(ua):
+    assert not viewcounts.is_bot(ua)
+
+
 def test_staff_get_and_drafts_are_not_counted(client, admin_user):
     article = published_article()
     assert client.get(f"/views/{article.pk}/").status_code == 405
