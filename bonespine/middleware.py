@@ -49,27 +49,21 @@ class RequestLogMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``Permissions-Policy`` and ``Cross-Origin-Resource-Policy`` to every response.
+    """Adds ``Cross-Origin-Resource-Policy`` to every response.
 
-    Django's SecurityMiddleware already sends nosniff, Referrer-Policy, COOP and HSTS, and
-    XFrameOptionsMiddleware sends X-Frame-Options; these two have no Django setting. A
-    header a view has set itself is left alone.
+    Django's SecurityMiddleware already sends nosniff, Referrer-Policy, COOP and HSTS,
+    XFrameOptionsMiddleware sends X-Frame-Options and django-permissions-policy sends
+    Permissions-Policy; CORP has no Django setting. A value a view has set itself is left alone.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.headers = {
-            "Permissions-Policy": ", ".join(
-                f"{feature}=({' '.join(allow)})" for feature, allow in settings.BONESPINE_PERMISSIONS_POLICY.items()
-            ),
-            "Cross-Origin-Resource-Policy": settings.BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY,
-        }
+        self.cross_origin_resource_policy = settings.BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY
 
     def __call__(self, request):
         response = self.get_response(request)
-        for name, value in self.headers.items():
-            if value:
-                response.headers.setdefault(name, value)
+        if self.cross_origin_resource_policy:
+            response.headers.setdefault("Cross-Origin-Resource-Policy", self.cross_origin_resource_policy)
         return response
 
 

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # itself without calling the middleware below it.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "bonespine.middleware.SecurityHeadersMiddleware",
     "bonespine.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -251,15 +252,16 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", True),
     }
 }
-# bonespine.middleware.SecurityHeadersMiddleware: features no page uses are switched off
+# Permissions-Policy (django-permissions-policy): features no page uses are switched off
 # (interest-cohort/browsing-topics opt out of ad-interest tracking).
-BONESPINE_PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
         "interest-cohort", "magnetometer", "microphone", "midi", "payment", "usb",
     )
 }
+# Sent by bonespine.middleware.SecurityHeadersMiddleware (Django has no setting for it).
 BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
