@@ -8,7 +8,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
-from .rendering import make_anchor
 from .workflow import permissions
 from .workflow.admin_views import ArticleWorkflowViews
 
@@ -26,7 +25,7 @@ class SectionForm(forms.ModelForm):
         cleaned = super().clean()
         if not cleaned.get("anchor") and cleaned.get("heading"):
             self.auto_anchor = True
-            cleaned["anchor"] = make_anchor(cleaned["heading"], self.instance._sibling_anchors())
+            cleaned["anchor"] = self.instance.suggested_anchor(cleaned["heading"])
         return cleaned
 
 
@@ -40,7 +39,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
             if not data or data.get("DELETE") or not data.get("anchor"):
                 continue
             if data["anchor"] in taken and getattr(form, "auto_anchor", False):
-                data["anchor"] = form.instance.anchor = make_anchor(data["heading"], taken)
+                data["anchor"] = form.instance.anchor = form.instance.suggested_anchor(data["heading"], taken)
             taken.add(data["anchor"])
         super().clean()
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from . import structured_data
+from . import selectors, structured_data
 from .models import Category
 
 # XML 1.0 cannot carry most control characters (e.g. Word's manual line break U+000B).
@@ -60,7 +60,7 @@ class LatestArticlesFeed(Feed):
         return scope.absolute(scope.request.path)
 
     def items(self, scope):
-        articles = list(structured_data.feed_articles(category=scope.category))
+        articles = list(selectors.feed_articles(category=scope.category))
         for article in articles:
             article.feed_link = scope.absolute(article.get_absolute_url())
         return articles

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -20,10 +20,7 @@ from .workflow.table import ReviewKind, Status
 class CategoryQuerySet(models.QuerySet):
     def with_published_counts(self):
         return self.annotate(
-            published_count=models.Count(
-                "articles",
-                filter=Q(articles__live_version__isnull=False, articles__first_published_at__lte=timezone.now()),
-            )
+            published_count=models.Count("articles", filter=Q(articles__in=Article.objects.published()))
         )
 
 
@@ -96,13 +93,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-first_published_at", "-pk")
-
-    def with_views_since(self, since: date | None):
-        views = Q(daily_views__day__gte=since) if since else Q()
-        return self.annotate(view_total=Sum("daily_views__views", filter=views, default=0))
-
-    def popular(self, since: date | None):
-        return self.with_views_since(since).filter(view_total__gt=0).order_by("-view_total", "-pk")
 
     def review_overdue(self, today: date | None = None):
         return self.filter(next_review_due__lt=today or timezone.localdate())
@@ -336,10 +326,13 @@ class Section(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#{self.anchor}"
 
-    def _sibling_anchors(self) -> set[str]:
-        if not self.article_id:
-            return set()
-        return set(Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk).values_list("anchor", flat=True))
+    def suggested_anchor(self, heading: str | None = None, taken: set[str] | None = None) -> str:
+        """The anchor made from ``heading`` (default: this section's), unique among ``taken``
+        (default: the anchors of the article's other sections) and the page's own ids."""
+        if taken is None:
+            siblings = Section.objects.filter(article_id=self.article_id).exclude(pk=self.pk)
+            taken = set(siblings.values_list("anchor", flat=True)) if self.article_id else set()
+        return rendering.make_anchor(self.heading if heading is None else heading, taken)
 
     def clean(self):
         if self.anchor in rendering.RESERVED_ANCHORS or (self.anchor and self.anchor[0].isdigit()):
@@ -348,12 +341,12 @@ class Section(models.Model):
                            "or leave it empty."}
             )
         if not self.anchor and self.heading:
-            self.anchor = rendering.make_anchor(self.heading, self._sibling_anchors())
+            self.anchor = self.suggested_anchor()
 
     def save(self, *args, **kwargs):
         self.body_html = rendering.render_markdown(self.body)
         if not self.anchor:
-            self.anchor = rendering.make_anchor(self.heading, self._sibling_anchors())
+            self.anchor = self.suggested_anchor()
         super().save(*args, **kwargs)
 
 

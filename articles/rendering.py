@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -124,18 +125,39 @@ def vancouver_text(ref) -> str:
     return " ".join(parts)
 
 
+def doi_url(doi: str) -> str:
+    return "https://doi.org/" + quote(doi, safe="/:;()[]._-+")
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
+
+
+def web_url(url: str) -> str:
+    """``url`` if it is an http(s) address (the only links a reference may carry), else ""."""
+    return url if (url or "").lower().startswith(("https://", "http://")) else ""
+
+
+def reference_url(reference) -> str:
+    """The best link for a reference (a Reference, or a dict of a version's content): DOI, PubMed, else its URL."""
+    get = reference.get if isinstance(reference, dict) else lambda name: getattr(reference, name, "")
+    if get("doi"):
+        return doi_url(get("doi"))
+    if get("pmid"):
+        return pubmed_url(get("pmid"))
+    return web_url(get("url") or "")
+
+
 def vancouver_html(ref) -> SafeString:
     """The citation, escaped, followed by DOI / PubMed / web links where known."""
     html = escape(vancouver_text(ref))
     links = []
     if ref.doi:
-        links.append(format_html('<a href="https://doi.org/{0}" rel="noopener">doi:{0}</a>', ref.doi))
+        links.append(format_html('<a href="{}" rel="noopener">doi:{}</a>', doi_url(ref.doi), ref.doi))
     if ref.pmid:
-        links.append(
-            format_html('<a href="https://pubmed.ncbi.nlm.nih.gov/{0}/" rel="noopener">PubMed {0}</a>', ref.pmid)
-        )
-    if ref.url and not (ref.doi or ref.pmid) and ref.url.lower().startswith(("https://", "http://")):
-        links.append(format_html('<a href="{0}" rel="noopener">Available online</a>', ref.url))
+        links.append(format_html('<a href="{}" rel="noopener">PubMed {}</a>', pubmed_url(ref.pmid), ref.pmid))
+    if not (ref.doi or ref.pmid) and (url := web_url(ref.url)):
+        links.append(format_html('<a href="{}" rel="noopener">Available online</a>', url))
     if links:
         html += " " + " · ".join(links)
     return mark_safe(html)

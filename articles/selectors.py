@@ -9,9 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.flatpages import views as flatpage_views
+from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -19,6 +23,7 @@ from authors.models import Author
 
 from .models import Article, ArticleDailyViews, Category, Reference, Section
 
+FEED_LENGTH = 20
 POPULAR_PERIODS = {"7d": 7, "30d": 30, "all": None}
 DEFAULT_POPULAR_PERIOD = "30d"
 
@@ -87,9 +92,7 @@ def popular_ranking(period: str) -> list[tuple[int, int]]:
     ranking = cache.get(key)
     if ranking is None:
         since = popular_since(period)
-        rows = ArticleDailyViews.objects.filter(
-            article__live_version__isnull=False, article__first_published_at__lte=timezone.now()
-        )
+        rows = ArticleDailyViews.objects.filter(article__in=Article.objects.published())
         if since:
             rows = rows.filter(day__gte=since)
         ranking = list(
@@ -125,11 +128,7 @@ def tag_articles(*, tag: Tag):
 
 
 def public_tag(*, slug: str) -> Tag:
-    return get_object_or_404(
-        Tag.objects.filter(article__live_version__isnull=False, article__first_published_at__lte=timezone.now())
-        .distinct(),
-        slug=slug,
-    )
+    return get_object_or_404(Tag.objects.filter(article__in=Article.objects.published()).distinct(), slug=slug)
 
 
 def featured_author(*, article: Article | None = None) -> Author | None:
@@ -137,10 +136,7 @@ def featured_author(*, article: Article | None = None) -> Author | None:
     if article is not None:
         return article.author
     return (
-        Author.objects.annotate(
-            n=Count("articles", filter=Q(articles__live_version__isnull=False,
-                                         articles__first_published_at__lte=timezone.now()))
-        )
+        Author.objects.annotate(n=Count("articles", filter=Q(articles__in=Article.objects.published())))
         .filter(n__gt=0)
         .order_by("-n", "name")
         .first()
@@ -204,3 +200,67 @@ def redirect_for_old_slug(*, slug: str) -> Article | None:
     found = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).select_related(
         "article").first()
     return found.article if found else None
+
+
+# --- The sitemap and the feeds ------------------------------------------------------------
+
+def sitemap_articles():
+    """Published articles with only what a sitemap entry needs (address and dates)."""
+    return (
+        public_articles()
+        .select_related(None)
+        .only("slug", "first_published_at", "content_updated_at")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def sitemap_categories():
+    """Every category, with the latest change of its published articles (None when it has none)."""
+    published = Q(articles__in=Article.objects.published())
+    return Category.objects.annotate(
+        last_change=Max(Coalesce("articles__content_updated_at", "articles__first_published_at"), filter=published)
+    ).order_by("position", "name")
+
+
+def sitemap_authors():
+    """Authors who wrote or medically reviewed at least one published article."""
+    published = public_articles()
+    return Author.objects.filter(
+        Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewer"))
+    ).order_by("name", "pk")
+
+
+def sitemap_tags():
+    """Tags used by at least one published article."""
+    return Tag.objects.filter(
+        pk__in=public_articles().filter(tags__isnull=False).values("tags")
+    ).exclude(slug="").order_by("name", "pk")
+
+
+def sitemap_static_pages() -> list[str]:
+    """Paths of the home page and the static pages that answer: a page served from a flat
+    page is listed only when that flat page exists on this site (one query)."""
+    flatpage_paths, other_paths = [], []
+    for name in settings.BONESPINE_STATIC_PAGES:
+        path = f"/{name}/"
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        (flatpage_paths if match.func is flatpage_views.flatpage else other_paths).append(path)
+    existing = set(
+        FlatPage.objects.filter(
+            sites=settings.SITE_ID, url__in=flatpage_paths, registration_required=False
+        ).values_list("url", flat=True)
+    ) if flatpage_paths else set()
+    return [reverse("articles:home")] + [
+        path for path in (f"/{name}/" for name in settings.BONESPINE_STATIC_PAGES) if path in other_paths or path in existing
+    ]
+
+
+def feed_articles(*, category: Category | None = None, limit: int = FEED_LENGTH):
+    """The newest published articles (of ``category`` when given), people and live version joined."""
+    qs = public_articles()
+    if category is not None:
+        qs = qs.in_category(category)
+    return qs.newest_first()[:limit]

@@ -15,7 +15,7 @@ from django.contrib.sites.requests import RequestSite
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from . import structured_data
+from . import selectors
 
 
 class RequestHostSitemap(Sitemap):
@@ -33,7 +33,7 @@ class ArticleSitemap(RequestHostSitemap):
     priority = 0.8
 
     def items(self):
-        return list(structured_data.sitemap_articles())
+        return list(selectors.sitemap_articles())
 
     def lastmod(self, article):
         return article.last_updated
@@ -44,7 +44,7 @@ class CategorySitemap(RequestHostSitemap):
     priority = 0.6
 
     def items(self):
-        return list(structured_data.sitemap_categories())
+        return list(selectors.sitemap_categories())
 
     def lastmod(self, category):
         return category.last_change
@@ -55,7 +55,7 @@ class AuthorSitemap(RequestHostSitemap):
     priority = 0.4
 
     def items(self):
-        return list(structured_data.sitemap_authors())
+        return list(selectors.sitemap_authors())
 
 
 class TagSitemap(RequestHostSitemap):
@@ -63,7 +63,7 @@ class TagSitemap(RequestHostSitemap):
     priority = 0.3
 
     def items(self):
-        return list(structured_data.sitemap_tags())
+        return list(selectors.sitemap_tags())
 
     def location(self, tag):
         return reverse("articles:tag", kwargs={"slug": tag.slug})
@@ -74,7 +74,7 @@ class StaticSitemap(RequestHostSitemap):
     priority = 0.5
 
     def items(self):
-        return structured_data.sitemap_static_pages()
+        return selectors.sitemap_static_pages()
 
     def location(self, path):
         return path

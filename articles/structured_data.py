@@ -1,38 +1,26 @@
-"""What crawlers and link previews read: canonical URLs, JSON-LD, and the reads
-behind the sitemap and the feeds.
+"""What crawlers and link previews read about a page: canonical URLs and JSON-LD.
 
 Every absolute URL is built from the current request (its scheme and host), never
 from the ``Site`` row, so the same code serves 127.0.0.1, a staging host and
-production. The reads go through :mod:`articles.selectors`; the JSON-LD builder only
-touches rows the article page has already joined, so it costs no queries.
+production. The JSON-LD builder only touches rows the article page has already
+joined, so it costs no queries. (The reads behind the sitemap and the feeds are
+selectors: :mod:`articles.selectors`.)
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.flatpages import views as flatpage_views
-from django.contrib.flatpages.models import FlatPage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from taggit.models import Tag
 
-from authors.models import Author
+from . import rendering
 
-from . import selectors
-from .models import Category
-
-FEED_LENGTH = 20
 LANGUAGE = "en-GB"
 SPECIALTY = "https://schema.org/Musculoskeletal"
-STATIC_PAGES = ["about", "contact", "policies", "disclaimer", "editorial-policy"]
 
 # --- URLs ----------------------------------------------------------------------------------
 
@@ -48,87 +36,6 @@ def canonical_url(request, page_number: int | None = None) -> str:
     if page_number and page_number > 1:
         url = f"{url}?page={page_number}"
     return url
-
-
-def reference_url(reference: dict) -> str:
-    """The best link for a reference of ``PublishedVersion.content["references"]``: DOI, PubMed, else its URL."""
-    if reference.get("doi"):
-        return "https://doi.org/" + quote(reference["doi"], safe="/:;()[]._-+")
-    if reference.get("pmid"):
-        return f"https://pubmed.ncbi.nlm.nih.gov/{quote(reference['pmid'], safe='')}/"
-    url = reference.get("url") or ""
-    return url if url.startswith(("https://", "http://")) else ""
-
-
-# --- Reads for the sitemap and the feeds ------------------------------------------------------
-
-
-def _published():
-    """Articles the public can read (the one definition: selectors.public_articles)."""
-    return selectors.public_articles()
-
-
-def sitemap_articles():
-    """Published articles with only what a sitemap entry needs (address and dates)."""
-    return (
-        _published()
-        .select_related(None)
-        .only("slug", "first_published_at", "content_updated_at")
-        .order_by("-first_published_at", "-pk")
-    )
-
-
-def sitemap_categories():
-    """Every category, with the latest change of its published articles (None when it has none)."""
-    now = timezone.now()
-    published = Q(articles__live_version__isnull=False, articles__first_published_at__lte=now)
-    return Category.objects.annotate(
-        last_change=Max(Coalesce("articles__content_updated_at", "articles__first_published_at"), filter=published)
-    ).order_by("position", "name")
-
-
-def sitemap_authors():
-    """Authors who wrote or medically reviewed at least one published article."""
-    published = _published()
-    return Author.objects.filter(
-        Q(pk__in=published.values("author")) | Q(pk__in=published.values("reviewer"))
-    ).order_by("name", "pk")
-
-
-def sitemap_tags():
-    """Tags used by at least one published article."""
-    return Tag.objects.filter(
-        pk__in=_published().filter(tags__isnull=False).values("tags")
-    ).exclude(slug="").order_by("name", "pk")
-
-
-def sitemap_static_pages() -> list[str]:
-    """Paths of the home page and the static pages that answer: a page served from a flat
-    page is listed only when that flat page exists on this site (one query)."""
-    flatpage_paths, other_paths = [], []
-    for name in STATIC_PAGES:
-        path = f"/{name}/"
-        try:
-            match = resolve(path)
-        except Resolver404:
-            continue
-        (flatpage_paths if match.func is flatpage_views.flatpage else other_paths).append(path)
-    existing = set(
-        FlatPage.objects.filter(
-            sites=settings.SITE_ID, url__in=flatpage_paths, registration_required=False
-        ).values_list("url", flat=True)
-    ) if flatpage_paths else set()
-    return [reverse("articles:home")] + [
-        path for path in (f"/{name}/" for name in STATIC_PAGES) if path in other_paths or path in existing
-    ]
-
-
-def feed_articles(*, category: Category | None = None, limit: int = FEED_LENGTH):
-    """The newest published articles (of ``category`` when given), people and live version joined."""
-    qs = selectors.public_articles()
-    if category is not None:
-        qs = qs.in_category(category)
-    return qs.newest_first()[:limit]
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -161,7 +68,7 @@ def _citations(page) -> list[dict]:
         if not reference.get("text"):
             continue
         work = {"@type": "CreativeWork", "name": reference["text"]}
-        if url := reference_url(reference):
+        if url := rendering.reference_url(reference):
             work["url"] = url
         citations.append(work)
     return citations

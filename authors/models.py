@@ -2,20 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.images import SafeImageField, authors_upload_to
-
-
-class AuthorQuerySet(models.QuerySet):
-    def reviewers(self):
-        """Authors qualified to give a medical sign-off."""
-        return self.filter(is_medical_reviewer=True)
-
-    def with_published_articles(self):
-        return self.filter(
-            articles__live_version__isnull=False, articles__first_published_at__lte=timezone.now()
-        ).distinct()
 
 
 class Author(models.Model):
@@ -69,7 +57,6 @@ class Author(models.Model):
         "registration or profile link", blank=True, help_text="Medical council registration or hospital profile."
     )
 
-    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

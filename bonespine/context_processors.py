@@ -6,5 +6,4 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_TAGLINE": settings.SITE_TAGLINE,
-        "SITE_URL": settings.SITE_URL,
     }

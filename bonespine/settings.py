@@ -183,6 +183,9 @@ SITE_ID = 1
 SITE_NAME = os.environ.get("BONESPINE_SITE_NAME", "Bonespine")
 SITE_TAGLINE = "Your trusted resource for orthopaedic health information"
 SITE_URL = os.environ.get("BONESPINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The static pages, edited in the admin as flat pages (/<name>/); listed in the sitemap when
+# their flat page exists. /contact/ shows its flat page above the contact form.
+BONESPINE_STATIC_PAGES = ["about", "contact", "policies", "disclaimer", "editorial-policy"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.flatpages.models import FlatPage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import (
@@ -78,11 +78,8 @@ def urls(p: str):
         "static page": "/about/",
         "sitemap": "/sitemap.xml",
     }
-    for name, route, kwargs in [("feed", "feed", {}), ("category feed", "category_feed", {"slug": f"{p}knees"})]:
-        try:
-            found[name] = reverse(route, kwargs=kwargs)
-        except NoReverseMatch:
-            pass
+    found["feed"] = reverse("articles:feed")
+    found["category feed"] = reverse("articles:category_feed", kwargs={"slug": f"{p}knees"})
     return found
 
 

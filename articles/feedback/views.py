@@ -25,7 +25,7 @@ from . import ratelimit
 from . import services as feedback_services
 from .forms import ContactForm, FeedbackForm, public_article
 
-CONTACT_URL = "/contact/"
+CONTACT_URL = "/contact/"  # the flat page with the form's intro text
 DEFAULT_CONTACT_TITLE = "Contact us"
 
 
@@ -82,7 +82,7 @@ def contact(request):
             except feedback_services.FeedbackError as error:
                 form.add_error(None, str(error))
                 return _render_contact(request, form=form, about=form.cleaned_data.get("article"))
-        return HttpResponseSeeOther(f"{reverse('contact')}?sent=1")
+        return HttpResponseSeeOther(f"{reverse('feedback:contact')}?sent=1")
     return _render_contact(request, form=form, about=form.cleaned_data.get("article"))
 
 

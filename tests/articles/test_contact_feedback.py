@@ -61,10 +61,10 @@ def staff(group=None, **kwargs):
 
 
 def test_urls_reverse_and_resolve():
-    assert reverse("contact") == "/contact/"
-    assert resolve("/contact/").url_name == "contact"
-    assert reverse("article_feedback", args=["knee-pain"]) == "/articles/knee-pain/feedback/"
-    assert resolve("/articles/knee-pain/feedback/").url_name == "article_feedback"
+    assert reverse("feedback:contact") == "/contact/"
+    assert resolve("/contact/").view_name == "feedback:contact"
+    assert reverse("feedback:article", args=["knee-pain"]) == "/articles/knee-pain/feedback/"
+    assert resolve("/articles/knee-pain/feedback/").view_name == "feedback:article"
     assert resolve("/articles/knee-pain/").view_name == "articles:detail"
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import structured_data
+from articles import rendering, structured_data
 from articles.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -225,7 +225,7 @@ class TestSitemap:
         assert len(sitemap_entries(client.get("/sitemap.xml"))) > 12
 
     def test_sitemap_url_resolves(self):
-        assert reverse("sitemap") == "/sitemap.xml"
+        assert reverse("articles:sitemap") == "/sitemap.xml"
 
 
 # --- robots.txt ------------------------------------------------------------------------------
@@ -308,10 +308,10 @@ class TestFeeds:
         assert client.get(url).status_code == 404
 
     def test_url_names(self):
-        assert reverse("feed") == "/feed/"
-        assert reverse("feed_atom") == "/feed/atom/"
-        assert reverse("category_feed", args=["wellness"]) == "/category/wellness/feed/"
-        assert reverse("category_feed_atom", args=["wellness"]) == "/category/wellness/feed/atom/"
+        assert reverse("articles:feed") == "/feed/"
+        assert reverse("articles:feed_atom") == "/feed/atom/"
+        assert reverse("articles:category_feed", args=["wellness"]) == "/category/wellness/feed/"
+        assert reverse("articles:category_feed_atom", args=["wellness"]) == "/category/wellness/feed/atom/"
 
     def test_query_count_does_not_grow(self, client, site_data):
         client.get("/feed/")
@@ -487,7 +487,7 @@ class TestJsonLd:
     ],
 )
 def test_reference_url(reference, url):
-    assert structured_data.reference_url(reference) == url
+    assert rendering.reference_url(reference) == url
 
 
 # --- nothing executable leaks anywhere; queries stay flat ----------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import resolve
 
 from authors import views
 from authors.models import Author
-from tests.factories import ArticleFactory, AuthorFactory, ReviewerFactory, UserFactory
+from tests.factories import AuthorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,31 +47,6 @@ def test_urls_must_be_web_addresses():
     with pytest.raises(ValidationError) as excinfo:
         author.full_clean()
     assert {"website", "orcid"} <= set(excinfo.value.message_dict)
-
-
-def test_reviewers():
-    reviewer = ReviewerFactory()
-    AuthorFactory(is_medical_reviewer=False)
-    assert list(Author.objects.reviewers()) == [reviewer]
-
-
-def test_with_published_articles():
-    live_author = AuthorFactory()
-    ArticleFactory(author=live_author, published=True)
-    ArticleFactory(author=live_author, published=True)  # two articles, listed once
-    ArticleFactory(author=AuthorFactory())  # draft only
-    assert list(Author.objects.with_published_articles()) == [live_author]
-
-
-def test_with_published_articles_ignores_scheduled_ones():
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tests.factories import published_article
-
-    published_article(author=AuthorFactory(), first_published_at=timezone.now() + timedelta(days=2))
-    assert list(Author.objects.with_published_articles()) == []
 
 
 def test_ordering_by_name():
