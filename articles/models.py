@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -14,14 +12,8 @@ from taggit.managers import TaggableManager
 
 from . import rendering
 from .images import SafeImageField, articles_upload_to, categories_upload_to
+from .querysets import ArticleQuerySet, CategoryQuerySet
 from .workflow.table import ReviewKind, Status
-
-
-class CategoryQuerySet(models.QuerySet):
-    def with_published_counts(self):
-        return self.annotate(
-            published_count=models.Count("articles", filter=Q(articles__in=Article.objects.published()))
-        )
 
 
 class Category(models.Model):
@@ -53,53 +45,6 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
-
-
-class ArticleQuerySet(models.QuerySet):
-    def live(self):
-        """Articles with a live, signed-off version (a working revision may be in progress)."""
-        return self.filter(live_version__isnull=False)
-
-    def published(self):
-        """What the public may see: live and with a publication time that has come."""
-        return self.live().filter(first_published_at__lte=timezone.now())
-
-    def featured(self):
-        return self.filter(is_featured=True)
-
-    def in_category(self, category):
-        return self.filter(category=category)
-
-    def by_author(self, author):
-        return self.filter(author=author)
-
-    def reviewed_by(self, author):
-        return self.filter(reviewer=author)
-
-    def tagged(self, tag):
-        return self.filter(tags=tag)
-
-    def with_people(self):
-        return self.select_related("author", "category", "reviewer", "live_version")
-
-    def waiting_for_review(self):
-        return self.filter(status=Article.Status.IN_REVIEW)
-
-    def changes_requested(self):
-        return self.filter(status=Article.Status.CHANGES_REQUESTED)
-
-    def scheduled_due(self, now=None):
-        return self.filter(status=Article.Status.APPROVED, publish_at__isnull=False, publish_at__lte=now or timezone.now())
-
-    def newest_first(self):
-        return self.order_by("-first_published_at", "-pk")
-
-    def review_overdue(self, today: date | None = None):
-        return self.filter(next_review_due__lt=today or timezone.localdate())
-
-    def review_due_within(self, days: int, today: date | None = None):
-        today = today or timezone.localdate()
-        return self.filter(next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days))
 
 
 slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and single hyphens.")
