@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_ratelimit",
     "authors",
     "articles",
 ]
@@ -141,6 +142,31 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Rate limits on the contact form and "was this helpful" (django-ratelimit, see
+# articles/feedback/ratelimit.py) count in the default cache.
+RATELIMIT_USE_CACHE = "default"
+
+
+def ratelimit_silenced_checks(backend: str) -> list[str]:
+    """django-ratelimit's system checks that do not apply to our cache ``backend``.
+
+    Its check knows only memcached and django-redis as supported (W001), and refuses the
+    local-memory cache because it is not shared between processes (E003). Django's own
+    RedisCache is not on that list but increments with Redis INCR, which is atomic.
+    The local-memory cache increments under a lock, atomic within one process;
+    it serves development, the tests and a single server process (``make serve`` without
+    ``REDIS_URL`` runs one). Several worker processes must share Redis (``REDIS_URL``, see
+    gunicorn.conf.py), for the limits as for the page cache and the view counts.
+    """
+    if backend == "django.core.cache.backends.redis.RedisCache":
+        return ["django_ratelimit.W001"]
+    if backend == "django.core.cache.backends.locmem.LocMemCache":
+        return ["django_ratelimit.E003", "django_ratelimit.W001"]
+    return []
+
+
+SILENCED_SYSTEM_CHECKS = ratelimit_silenced_checks(CACHES[RATELIMIT_USE_CACHE]["BACKEND"])
 
 # Page cache for anonymous visitors (articles/pagecache.py); popular lists lag by at most this.
 BONESPINE_PAGE_CACHE = env_bool("BONESPINE_PAGE_CACHE", True)

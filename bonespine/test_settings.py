@@ -3,9 +3,11 @@
 import tempfile
 
 from .settings import *  # noqa: F403
+from .settings import ratelimit_silenced_checks
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bonespine-tests"}}
+SILENCED_SYSTEM_CHECKS = ratelimit_silenced_checks(CACHES["default"]["BACKEND"])
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="bonespine-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="bonespine-test-static-")

@@ -1,13 +1,18 @@
-"""A small fixed-window rate limit per client IP, kept in Django's cache.
+"""Per-client limits on the contact form and the "was this helpful" answers.
 
-The cache key holds a keyed hash of the client's address (never the address itself)
-and the number of the current window, so a window ends on its own whatever the cache
-backend does with timeouts on ``incr``. ``cache.add`` creates the counter atomically
-and ``cache.incr`` is atomic on Redis and Memcached (and on the local-memory cache,
-which has a lock), so concurrent requests cannot both slip under the limit.
+django-ratelimit keeps the counters (fixed windows in Django's cache, created with
+``cache.add`` and counted with the atomic ``cache.incr``). What stays here is what it
+has no equivalent for:
 
-IPv6 clients are counted per /64 network: one household or phone usually has a whole
-/64 and could otherwise step around the limit by changing addresses.
+* :func:`client_key`, the ``key=`` callable: a keyed hash of the client's address, so
+  neither the address nor a plain hash of it (reversible by trying every IPv4 address)
+  is stored in the cache. IPv6 clients are counted per /64 network (one household or
+  phone usually has a whole /64), and an IPv4-mapped IPv6 address counts as its IPv4
+  address. django-ratelimit's built-in ``"ip"`` key hashes the bare address, masks
+  IPv4-mapped addresses to ``::`` (all of them would share one counter) and raises
+  ImproperlyConfigured when ``REMOTE_ADDR`` is empty.
+* :func:`check`: looking without counting, so that only forms that are accepted use up
+  the limit, and the seconds left in the window for the ``Retry-After`` header.
 
 Behind a reverse proxy ``REMOTE_ADDR`` must be the visitor's address (set by the
 proxy/WSGI server), or every visitor shares the proxy's counter.
@@ -16,25 +21,20 @@ proxy/WSGI server), or every visitor shares the proxy's counter.
 from __future__ import annotations
 
 import ipaddress
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
 
 
 @dataclass(frozen=True)
 class Limit:
-    scope: str
-    count: int
-    window: int  # seconds
-
-    def __str__(self) -> str:
-        return f"{self.count} per {self.window}s ({self.scope})"
+    group: str  # counters are per group and client
+    rate: str  # django-ratelimit's "count/period", e.g. "5/h"
 
 
-CONTACT = Limit(scope="contact", count=5, window=60 * 60)
-FEEDBACK = Limit(scope="feedback", count=20, window=60 * 60)
+CONTACT = Limit(group="feedback.contact", rate="5/h")
+FEEDBACK = Limit(group="feedback.article", rate="20/h")
 
 
 def client_fingerprint(request) -> str:
@@ -54,40 +54,20 @@ def client_fingerprint(request) -> str:
     return salted_hmac("articles.ratelimit", subject, algorithm="sha256").hexdigest()[:32]
 
 
-def _window(limit: Limit, now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // limit.window)
+def client_key(group: str, request) -> str:
+    """django-ratelimit's ``key=`` callable."""
+    return client_fingerprint(request)
 
 
-def _key(request, limit: Limit, now: float | None = None) -> str:
-    return f"ratelimit:{limit.scope}:{client_fingerprint(request)}:{_window(limit, now)}"
+def check(request, limit: Limit, *, count: bool) -> int | None:
+    """None while the client is within ``limit``, else the seconds until its window ends.
 
-
-def count(request, limit: Limit) -> int:
-    """How many hits this client has used in the current window."""
-    return cache.get(_key(request, limit), 0)
-
-
-def is_limited(request, limit: Limit) -> bool:
-    """True when the client has already used up the current window (does not count a hit)."""
-    return count(request, limit) >= limit.count
-
-
-def hit(request, limit: Limit) -> bool:
-    """Count one hit; True if it is within the limit, False if it goes over."""
-    key = _key(request, limit)
-    # The key expires with its window; a little slack covers clock edges.
-    if cache.add(key, 1, timeout=limit.window + 5):
-        used = 1
-    else:
-        try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=limit.window + 5)
-            used = 1
-    return used <= limit.count
-
-
-def retry_after(limit: Limit, now: float | None = None) -> int:
-    """Seconds until the current window ends (for the Retry-After header)."""
-    now = time.time() if now is None else now
-    return max(1, int((_window(limit, now) + 1) * limit.window - now))
+    ``count=False`` only looks: the client is over once it has used the whole window.
+    ``count=True`` counts this request and says whether it went over.
+    """
+    usage = get_usage(request, group=limit.group, key=client_key, rate=limit.rate, increment=count)
+    if usage is None:  # RATELIMIT_ENABLE = False
+        return None
+    # When the cache fails django-ratelimit answers count=0, limit=0, should_limit: over.
+    over = usage["should_limit"] if count else usage["count"] >= usage["limit"]
+    return max(1, usage["time_left"]) if over else None

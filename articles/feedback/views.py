@@ -1,8 +1,10 @@
 """The contact page and the "Was this page helpful?" endpoint.
 
 Both store through :mod:`articles.feedback.services`, both have a honeypot (a filled one
-gets the normal success answer and nothing is stored) and a per-IP limit in the cache
-(:mod:`articles.feedback.ratelimit`): over it, the answer is 429 and nothing is stored.
+gets the normal success answer and nothing is stored) and a per-IP limit counted by
+django-ratelimit (:mod:`articles.feedback.ratelimit`): over it, the answer is 429 with
+``Retry-After`` and nothing is stored. Only accepted forms (and honeypot hits) use up the
+limit; once it is used up, every POST is refused before validation.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _too_many(response, limit: ratelimit.Limit):
-    response["Retry-After"] = str(ratelimit.retry_after(limit))
+def _too_many(response, retry_after: int):
+    response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -71,11 +73,11 @@ def contact(request):
         return _render_contact(request, form=form, about=about, sent=request.GET.get("sent") == "1")
 
     form = ContactForm(request.POST)
-    if ratelimit.is_limited(request, limit):
-        return _too_many(_render_contact(request, form=form, status=429, rate_limited=True), limit)
+    if wait := ratelimit.check(request, limit, count=False):
+        return _too_many(_render_contact(request, form=form, status=429, rate_limited=True), wait)
     if form.is_bot or form.is_valid():
-        if not ratelimit.hit(request, limit):
-            return _too_many(_render_contact(request, form=form, status=429, rate_limited=True), limit)
+        if wait := ratelimit.check(request, limit, count=True):
+            return _too_many(_render_contact(request, form=form, status=429, rate_limited=True), wait)
         if not form.is_bot:
             try:
                 feedback_services.contact_message_create(**form.service_kwargs())
@@ -124,11 +126,11 @@ def article_feedback(request, slug):
         return HttpResponseForbidden("Feedback can only be sent from this site's own pages.")
     limit = ratelimit.FEEDBACK
     form = FeedbackForm(request.POST)
-    if ratelimit.is_limited(request, limit):
-        return _too_many(_render_article(request, article, form=form, status=429, feedback_limited=True), limit)
+    if wait := ratelimit.check(request, limit, count=False):
+        return _too_many(_render_article(request, article, form=form, status=429, feedback_limited=True), wait)
     if form.is_bot or form.is_valid():
-        if not ratelimit.hit(request, limit):
-            return _too_many(_render_article(request, article, form=form, status=429, feedback_limited=True), limit)
+        if wait := ratelimit.check(request, limit, count=True):
+            return _too_many(_render_article(request, article, form=form, status=429, feedback_limited=True), wait)
         if not form.is_bot:
             try:
                 feedback_services.article_feedback_create(

@@ -1,6 +1,8 @@
 """The contact page, "Was this page helpful?" feedback, their limits and their admin."""
 
+import hashlib
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -211,11 +213,13 @@ class TestContactPage:
 
 
 class TestRateLimit:
-    def test_cache_key_holds_no_raw_address(self):
+    def test_key_is_a_keyed_hash_not_the_address(self, settings):
         request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.77")
-        key = ratelimit._key(request, ratelimit.CONTACT)
+        key = ratelimit.client_key(ratelimit.CONTACT.group, request)
         assert "203.0.113.77" not in key
-        assert key.startswith("ratelimit:contact:")
+        assert key not in hashlib.sha256(b"203.0.113.77").hexdigest()
+        settings.SECRET_KEY = "another-secret-key-only-for-this-test-0123456789"
+        assert ratelimit.client_key(ratelimit.CONTACT.group, request) != key
 
     def test_ipv6_counted_per_64(self):
         factory = RequestFactory()
@@ -225,12 +229,30 @@ class TestRateLimit:
         assert ratelimit.client_fingerprint(a) == ratelimit.client_fingerprint(b)
         assert ratelimit.client_fingerprint(a) != ratelimit.client_fingerprint(c)
 
-    def test_window_counts_and_ends(self):
+    def test_ipv4_mapped_address_counts_as_its_ipv4_address(self):
+        factory = RequestFactory()
+        mapped = ratelimit.client_fingerprint(factory.post("/", REMOTE_ADDR=f"::ffff:{IP}"))
+        assert mapped == ratelimit.client_fingerprint(factory.post("/", REMOTE_ADDR=IP))
+        assert mapped != ratelimit.client_fingerprint(factory.post("/", REMOTE_ADDR="::ffff:198.51.100.9"))
+
+    def test_empty_address_is_counted_not_an_error(self):
+        request = RequestFactory().post("/", REMOTE_ADDR="")
+        limit = ratelimit.Limit(group="t", rate="1/m")
+        assert ratelimit.check(request, limit, count=True) is None
+        assert ratelimit.check(request, limit, count=True) is not None
+
+    def test_window_counts_and_ends(self, monkeypatch):
         request = RequestFactory().post("/", REMOTE_ADDR=IP)
-        limit = ratelimit.Limit(scope="t", count=2, window=60)
-        assert [ratelimit.hit(request, limit) for _ in range(3)] == [True, True, False]
-        assert ratelimit.is_limited(request, limit)
-        assert ratelimit._key(request, limit, now=0) != ratelimit._key(request, limit, now=60)
+        limit = ratelimit.Limit(group="t", rate="2/m")
+        assert ratelimit.check(request, limit, count=False) is None  # looking counts nothing
+        assert [ratelimit.check(request, limit, count=True) for _ in range(2)] == [None, None]
+        wait = ratelimit.check(request, limit, count=False)
+        assert 0 < wait <= 60
+        assert 0 < ratelimit.check(request, limit, count=True) <= 60
+        assert ratelimit.check(RequestFactory().post("/", REMOTE_ADDR="198.51.100.9"), limit, count=False) is None
+        later = time.time() + wait + 1
+        monkeypatch.setattr(time, "time", lambda: later)
+        assert ratelimit.check(request, limit, count=False) is None
 
 
 # --- Feedback on the article page ----------------------------------------------------------------
