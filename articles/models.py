@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -18,7 +19,11 @@ from .workflow.table import ReviewKind, Status
 
 class Category(models.Model):
     name = models.CharField(max_length=80, help_text='Shown in navigation and breadcrumbs, e.g. "Spine Disorders".')
-    slug = models.SlugField(max_length=90, help_text="Used in the address /category/<slug>/. Filled from the name.")
+    slug = models.SlugField(
+        max_length=90,
+        # The admin renders help texts as HTML: escaped, so the address shows as written.
+        help_text=escape("Used in the address /category/<slug>/. Filled from the name."),
+    )
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the category page.")
     icon = SafeImageField(
         upload_to=categories_upload_to,
@@ -35,9 +40,16 @@ class Category(models.Model):
         verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(
-                fields=["slug"], name="category_slug_unique", violation_error_message="This slug is already used."
+                fields=["slug"],
+                name="category_slug_unique",
+                violation_error_message="This slug is already used.",
+                violation_error_code="unique",  # shown on the slug field
             ),
-            models.CheckConstraint(condition=~Q(slug=""), name="category_slug_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="category_slug_not_blank",
+                violation_error_message="Give the category a web address (slug).",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -46,6 +58,10 @@ class Category(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:category", kwargs={"slug": self.slug})
 
+
+IMAGE_ALT_MESSAGE = "Add alt text that describes the featured image."
+SECTION_ANCHOR_MESSAGE = "The anchor is made from the heading: give the section a heading (or type an anchor)."
+REFERENCE_TEXT_MESSAGE = "Give the reference a title, or write it as a free-text citation."
 
 slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "Use lower-case letters, digits and single hyphens.")
 
@@ -58,7 +74,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         validators=[slug_validator],
-        help_text="Web address: /articles/<slug>/. Filled in from the title; change it with care.",
+        help_text=escape("Web address: /articles/<slug>/. Filled in from the title; change it with care."),
     )
     lead = models.TextField(
         help_text="Opening summary in one or two short paragraphs (Markdown allowed). Shown under the title "
@@ -154,29 +170,41 @@ class Article(models.Model):
                 fields=["slug"],
                 name="article_slug_unique",
                 violation_error_message="Another article already uses this web address (slug).",
+                violation_error_code="unique",  # shown on the slug field
             ),
-            models.CheckConstraint(condition=~Q(slug=""), name="article_slug_not_blank"),
-            models.CheckConstraint(condition=~Q(title=""), name="article_title_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="article_slug_not_blank",
+                violation_error_message="Give the article a web address (slug).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""), name="article_title_not_blank", violation_error_message="Give the article a title."
+            ),
             models.CheckConstraint(
                 condition=Q(featured_image="") | ~Q(image_alt=""),
                 name="article_image_requires_alt",
-                violation_error_message="Add alt text that describes the featured image.",
+                violation_error_message=IMAGE_ALT_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(live_version__isnull=True) | Q(first_published_at__isnull=False, reviewer__isnull=False),
                 name="article_live_has_date_and_reviewer",
+                violation_error_message="A live article needs its publication date and the medical reviewer who "
+                "signed it off.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(live_version__isnull=False),
                 name="article_published_is_live",
+                violation_error_message="A published article needs a signed-off version that the public sees.",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["unpublished", "archived"]) | Q(live_version__isnull=True),
                 name="article_unpublished_not_live",
+                violation_error_message="An unpublished or archived article cannot have a version on the site.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved") | ~Q(approved_fingerprint=""),
                 name="article_approved_has_fingerprint",
+                violation_error_message="An approved article must record exactly which content was signed off.",
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
@@ -193,6 +221,7 @@ class Article(models.Model):
                 | Q(last_reviewed_on__isnull=True)
                 | Q(next_review_due__gt=F("last_reviewed_on")),
                 name="article_review_due_after_review",
+                violation_error_message="The next review must be due after the last review.",
             ),
         ]
         indexes = [
@@ -206,6 +235,12 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # The rule of ``article_image_requires_alt``, raised on the alt text field (the
+        # constraint's check is then skipped: see Model.full_clean).
+        if self.featured_image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": IMAGE_ALT_MESSAGE})
 
     def save(self, *args, **kwargs):
         self.lead_html = rendering.render_markdown(self.lead)
@@ -236,7 +271,11 @@ class Article(models.Model):
 
 class Section(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the article (drag or renumber).")
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Order in the article, lower numbers first: use Move up / Move down, or type a number "
+        "(sections are put in that order, and numbered 10, 20, 30 …, when you save).",
+    )
     heading = models.CharField(max_length=200, help_text="Section heading; it appears in the Contents list.")
     body = models.TextField(
         help_text="Section text in Markdown: blank line between paragraphs, - for bullet lists, "
@@ -261,8 +300,14 @@ class Section(models.Model):
                 name="section_anchor_unique_in_article",
                 violation_error_message="Two sections of this article cannot share the same anchor.",
             ),
-            models.CheckConstraint(condition=~Q(anchor=""), name="section_anchor_not_blank"),
-            models.CheckConstraint(condition=~Q(heading=""), name="section_heading_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(anchor=""), name="section_anchor_not_blank", violation_error_message=SECTION_ANCHOR_MESSAGE
+            ),
+            models.CheckConstraint(
+                condition=~Q(heading=""),
+                name="section_heading_not_blank",
+                violation_error_message="Give the section a heading.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,6 +332,9 @@ class Section(models.Model):
             )
         if not self.anchor and self.heading:
             self.anchor = self.suggested_anchor()
+        if not self.anchor:
+            # The rule of ``section_anchor_not_blank``, on the anchor field (the heading has its own error).
+            raise ValidationError({"anchor": SECTION_ANCHOR_MESSAGE})
 
     def save(self, *args, **kwargs):
         self.body_html = rendering.render_markdown(self.body)
@@ -297,7 +345,11 @@ class Section(models.Model):
 
 class Reference(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the reference list.")
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Order in the reference list, lower numbers first: use Move up / Move down, or type a number "
+        "(references are put in that order, and numbered 10, 20, 30 …, when you save).",
+    )
     authors = models.CharField(
         max_length=500, blank=True, help_text='Vancouver style: surname and initials, e.g. "Bye A, Kan A".'
     )
@@ -337,9 +389,14 @@ class Reference(models.Model):
             models.CheckConstraint(
                 condition=~Q(title="") | ~Q(citation_text=""),
                 name="reference_has_title_or_citation",
-                violation_error_message="Give the reference a title, or write it as a free-text citation.",
+                violation_error_message=REFERENCE_TEXT_MESSAGE,
             ),
         ]
+
+    def clean(self):
+        # The rule of ``reference_has_title_or_citation``, raised on the title field.
+        if not self.title.strip() and not self.citation_text.strip():
+            raise ValidationError({"title": REFERENCE_TEXT_MESSAGE})
 
     def __str__(self) -> str:
         return self.as_text
@@ -366,7 +423,11 @@ class ArticleDailyViews(models.Model):
         verbose_name = "daily view count"
         verbose_name_plural = "daily view counts"
         constraints = [
-            models.UniqueConstraint(fields=["article", "day"], name="daily_views_unique_article_day"),
+            models.UniqueConstraint(
+                fields=["article", "day"],
+                name="daily_views_unique_article_day",
+                violation_error_message="This article already has a view count for this day.",
+            ),
         ]
         indexes = [models.Index(fields=["day", "article"], name="daily_views_day_idx")]
 
@@ -385,7 +446,14 @@ class SlugRedirect(models.Model):
         ordering = ["old_slug"]
         verbose_name = "old address"
         verbose_name_plural = "old addresses"
-        constraints = [models.UniqueConstraint(fields=["old_slug"], name="slug_redirect_old_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_slug"],
+                name="slug_redirect_old_slug_unique",
+                violation_error_message="This old address already leads to an article.",
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"/articles/{self.old_slug}/ → {self.article_id}"

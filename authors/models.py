@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.images import SafeImageField, authors_upload_to
 
@@ -20,7 +21,9 @@ class Author(models.Model):
         help_text='Display name with honorific, as readers should see it, e.g. "Dr Asha Rao".',
     )
     slug = models.SlugField(
-        max_length=140, help_text="Used in the author page address /authors/<slug>/. Filled from the name."
+        max_length=140,
+        # The admin renders help texts as HTML: escaped, so the address shows as written.
+        help_text=escape("Used in the author page address /authors/<slug>/. Filled from the name."),
     )
     credentials = models.CharField(
         max_length=200,
@@ -64,10 +67,19 @@ class Author(models.Model):
         verbose_name_plural = "authors"
         constraints = [
             models.UniqueConstraint(
-                fields=["slug"], name="author_slug_unique", violation_error_message="This slug is already used."
+                fields=["slug"],
+                name="author_slug_unique",
+                violation_error_message="This slug is already used.",
+                violation_error_code="unique",  # shown on the slug field
             ),
-            models.CheckConstraint(condition=~Q(slug=""), name="author_slug_not_blank"),
-            models.CheckConstraint(condition=~Q(name=""), name="author_name_not_blank"),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="author_slug_not_blank",
+                violation_error_message="Give the author page a web address (slug).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="author_name_not_blank", violation_error_message="Give the author's name."
+            ),
         ]
 
     def __str__(self) -> str:

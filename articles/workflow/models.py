@@ -60,7 +60,11 @@ class PublishedVersion(models.Model):
         verbose_name = "published version"
         verbose_name_plural = "published versions"
         constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="version_number_unique_per_article"),
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                name="version_number_unique_per_article",
+                violation_error_message="This article already has a published version with this number.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +106,13 @@ class ReviewReminder(models.Model):
         ordering = ["-sent_on"]
         verbose_name = "review reminder"
         verbose_name_plural = "review reminders"
-        constraints = [models.UniqueConstraint(fields=["article", "sent_on"], name="reminder_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "sent_on"],
+                name="reminder_once_per_day",
+                violation_error_message="A review reminder for this article was already sent on this day.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Reminder for {self.article_id} on {self.sent_on}"
