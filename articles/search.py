@@ -33,6 +33,12 @@ def is_postgres() -> bool:
 
 def index_version(version: PublishedVersion) -> None:
     """Store the weighted search vector of a version (PostgreSQL only; a no-op elsewhere)."""
+    index_versions(PublishedVersion.objects.filter(pk=version.pk))
+
+
+def index_versions(versions) -> None:
+    """Store the weighted search vectors of a queryset of versions in one UPDATE (PostgreSQL
+    only; a no-op elsewhere). For bulk loads; publishing indexes one version."""
     if not is_postgres():
         return
     from django.contrib.postgres.search import SearchVector
@@ -43,7 +49,7 @@ def index_version(version: PublishedVersion) -> None:
         + SearchVector("section_text", weight="C", config=CONFIG)
         + SearchVector("body_text", weight="D", config=CONFIG)
     )
-    PublishedVersion.objects.filter(pk=version.pk).update(search_vector=vector)
+    versions.update(search_vector=vector)
 
 
 def clean_query(raw: str | None) -> str:
