@@ -104,13 +104,13 @@ class Text:
     def phrase(self) -> str:
         return self.rng.choice(self.phrases)
 
-    def body(self) -> tuple[str, str, str]:
+    def body(self) -> tuple[str, str]:
         """About 150 words: two or three paragraphs, sometimes a bold phrase or a short list.
 
-        Returns the Markdown, its HTML and its plain text (what ``rendering.plain_text`` gives).
+        Returns the Markdown and its HTML (what ``rendering.render_markdown`` gives).
         """
         rng = self.rng
-        md, html, plain = [], [], []
+        md, html = [], []
         with_list = rng.random() < 0.3
         paragraphs = 2 if with_list else rng.choice((2, 3))
         for _ in range(paragraphs):
@@ -119,14 +119,11 @@ class Text:
                 word = rng.choice(ORTHO)
                 md.append(f"{text} Remember the **{word}**.")
                 html.append(f"<p>{text} Remember the <strong>{word}</strong>.</p>")
-                plain.append(f"{text} Remember the {word}.")
             else:
                 md.append(text)
                 html.append(f"<p>{text}</p>")
-                plain.append(text)
         if with_list:
             items = rng.sample(self.items, 3)
             md.append("\n".join(f"- {item}" for item in items))
             html.append("<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>")
-            plain += items
-        return "\n\n".join(md), "\n".join(html), " ".join(plain)
+        return "\n\n".join(md), "\n".join(html)
