@@ -1,14 +1,20 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.boundfield import BoundField
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .images import SafeImageField
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
-from .workflow import permissions
+from .workflow import permissions, table
+from .workflow.admin_versions import ArticleVersionViews
 from .workflow.admin_views import ArticleWorkflowViews
 
 
@@ -20,7 +26,48 @@ def image_preview(image, size: int = 240):
     )
 
 
-class SectionForm(forms.ModelForm):
+# The largest value of a PositiveSmallIntegerField: a row whose position was left empty goes last.
+POSITION_LAST = 32767
+
+
+class OrderedForm(forms.ModelForm):
+    """A section or reference row. An empty position means "at the end"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "position" in self.fields:
+            self.fields["position"].required = False
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        return POSITION_LAST if position is None else position
+
+
+class OrderedFormSet(forms.BaseInlineFormSet):
+    """Rows are saved in the order of the positions typed in them (equal numbers keep their
+    order on the page) and renumbered 10, 20, 30 …: what the editor typed is what readers see,
+    with or without the page's JavaScript (static/js/admin_orderable.js does the same on screen)."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms) or self.non_form_errors():
+            return  # nothing is saved: keep the numbers as typed for the next try
+        rows = [
+            form for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        ]
+        ordered = sorted(enumerate(rows), key=lambda pair: (pair[1].cleaned_data["position"], pair[0]))
+        for number, (_, form) in enumerate(ordered, start=1):
+            position = number * 10
+            form.cleaned_data["position"] = form.instance.position = position
+            if form.initial.get("position") != position and "position" not in form.changed_data:
+                form.changed_data.append("position")  # an unchanged row is saved only if it counts as changed
+
+
+DUPLICATE_ANCHOR = "Two sections of this article cannot share the same anchor: choose another or leave it empty."
+
+
+class SectionForm(OrderedForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("anchor") and cleaned.get("heading"):
@@ -29,18 +76,29 @@ class SectionForm(forms.ModelForm):
         return cleaned
 
 
-class SectionFormSet(forms.BaseInlineFormSet):
-    """Anchors made from headings are kept unique across the sections saved together."""
+class SectionFormSet(OrderedFormSet):
+    """Anchors are unique across the sections saved together: a typed anchor used twice is an
+    error on the second one; an anchor made from a heading gets a suffix instead."""
 
     def clean(self):
+        rows = [
+            form for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("anchor")
+        ]
         taken = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("anchor"):
-                continue
-            if data["anchor"] in taken and getattr(form, "auto_anchor", False):
-                data["anchor"] = form.instance.anchor = form.instance.suggested_anchor(data["heading"], taken)
-            taken.add(data["anchor"])
+        for form in rows:  # typed anchors first: they keep their name
+            if not getattr(form, "auto_anchor", False):
+                if form.cleaned_data["anchor"] in taken:
+                    form.add_error("anchor", DUPLICATE_ANCHOR)
+                else:
+                    taken.add(form.cleaned_data["anchor"])
+        for form in rows:
+            if getattr(form, "auto_anchor", False):
+                data = form.cleaned_data
+                if data["anchor"] in taken:
+                    data["anchor"] = form.instance.anchor = form.instance.suggested_anchor(data["heading"], taken)
+                taken.add(data["anchor"])
         super().clean()
 
 
@@ -61,8 +119,8 @@ class SectionInline(admin.StackedInline):
 
 class ReferenceInline(SectionInline):
     model = Reference
-    form = forms.ModelForm
-    formset = forms.BaseInlineFormSet
+    form = OrderedForm
+    formset = OrderedFormSet
     fields = [
         "position",
         ("authors", "year"),
@@ -102,12 +160,39 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         return queryset
 
 
+CHOSEN_IMAGE_LOST = (
+    "The picture you chose was not saved because of the errors on this page: choose it again before saving."
+)
+
+
+class ChosenImageBoundField(BoundField):
+    """An image upload that says so when the page comes back with errors: browsers never send
+    a chosen file again, so a picture chosen before the failed save must be chosen again."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if not (self.form.is_bound and isinstance(self.data, UploadedFile)):
+            return super().as_widget(widget, attrs, only_initial)
+        notice_id = f"{self.auto_id or self.html_name}_not_saved"
+        described = " ".join(filter(None, [self.aria_describedby, notice_id]))
+        html = super().as_widget(widget, {**(attrs or {}), "aria-describedby": described}, only_initial)
+        return html + format_html('<ul class="errorlist" id="{}"><li>{}</li></ul>', notice_id, CHOSEN_IMAGE_LOST)
+
+
+class ChosenImageField(forms.ImageField):
+    bound_field_class = ChosenImageBoundField
+
+
+# For the image fields of the category and author admins.
+CHOSEN_IMAGE_OVERRIDES = {SafeImageField: {"form_class": ChosenImageField, "widget": AdminFileWidget}}
+
+
 class ArticleAdminForm(forms.ModelForm):
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
         fields = "__all__"
+        field_classes = {"featured_image": ChosenImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +209,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
+class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status", "live_state", "category", "author", "reviewer", "content_updated_at",
@@ -136,9 +221,9 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
     date_hierarchy = "first_published_at"
     inlines = [SectionInline, ReferenceInline]
     base_readonly = [
-        "status", "featured_image_preview", "reviewer", "first_published_at", "content_updated_at",
+        "status", "featured_image_preview", "reviewer", "publish_at", "first_published_at", "content_updated_at",
         "last_reviewed_on", "next_review_due",
-    ]
+    ]  # scheduling is done with the workflow panel's buttons, never by typing a date here
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "author", "tags", "is_featured", "expected_revision"]}),
         ("Summary", {"fields": ["lead"]}),
@@ -185,7 +270,7 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.base_readonly)
         if not permissions.is_editor(request.user):
-            fields += ["author", "is_featured", "publish_at"]
+            fields += ["author", "is_featured"]
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -249,13 +334,36 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, "Published", lambda a: services.article_publish(article=a, by=request.user))
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(description="Unpublish selected articles…", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._bulk(request, queryset, "Unpublished", lambda a: services.article_unpublish(article=a, by=request.user))
+        return self._bulk_withdraw(request, queryset, "unpublish", services.article_unpublish, "Unpublished")
 
-    @admin.action(description="Archive selected articles", permissions=["publish"])
+    @admin.action(description="Archive selected articles…", permissions=["publish"])
     def archive_selected(self, request, queryset):
-        self._bulk(request, queryset, "Archived", lambda a: services.article_archive(article=a, by=request.user))
+        return self._bulk_withdraw(request, queryset, "archive", services.article_archive, "Archived")
+
+    def _bulk_withdraw(self, request, queryset, name, service, done_label):
+        """Unpublishing and archiving ask for confirmation and a reason (kept in each article's log)."""
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirmed") and reason:
+            self._bulk(request, queryset, done_label, lambda a: service(article=a, by=request.user, comment=reason))
+            return None
+        if request.POST.get("confirmed"):
+            self.message_user(request, table.action(name).missing_comment, messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{table.action(name).label} {queryset.count()} article(s)?",
+            "articles": queryset,
+            "action_name": request.POST.get("action"),
+            "action": table.action(name),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/articles/article/confirm_bulk.html", context)
+
+    def view_on_site(self, obj):
+        """The public page, only when there is one (a draft has "Preview" instead)."""
+        return obj.get_absolute_url() if obj.is_public else None
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -263,6 +371,8 @@ class ArticleAdmin(ArticleWorkflowViews, SimpleHistoryAdmin):
             path("<int:pk>/workflow/", self.admin_site.admin_view(self.workflow_view), name="%s_%s_workflow" % info),
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="%s_%s_preview" % info),
             path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view), name="%s_%s_diff" % info),
+            path("<int:pk>/versions/<int:number>/restore/", self.admin_site.admin_view(self.restore_version_view),
+                 name="%s_%s_restore_version" % info),
         ] + super().get_urls()
 
     def response_post_save_change(self, request, obj):
@@ -276,10 +386,14 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["icon_preview"]
+    formfield_overrides = CHOSEN_IMAGE_OVERRIDES
 
     @admin.display(description="Icon")
     def icon_preview(self, obj):
         return image_preview(obj.icon, 40)
+
+    def save_model(self, request, obj, form, change):
+        services.category_update(category=obj, by=request.user)  # a renamed category keeps its old address
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

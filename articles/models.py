@@ -140,6 +140,15 @@ class Article(models.Model):
         blank=True,
         help_text="Editors: an approved article goes live at this time (leave empty to publish by hand).",
     )
+    requested_reviewer = models.ForeignKey(
+        "authors.Author",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        editable=False,
+        help_text="The medical reviewer asked to review this article (or who claimed it from the queue).",
+    )
     approved_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     approved_by = models.ForeignKey(
         "authors.Author", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -154,7 +163,7 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["lead_html", "modified_at", "edit_revision"])
+    history = HistoricalRecords(excluded_fields=["lead_html", "modified_at", "edit_revision", "requested_reviewer"])
 
     class Meta:
         ordering = ["-first_published_at", "-pk"]
@@ -210,6 +219,11 @@ class Article(models.Model):
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
                 name="article_approver_not_author",
                 violation_error_message="An article cannot be signed off by its own author.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_reviewer__isnull=True) | ~Q(requested_reviewer=F("author")),
+                name="article_requested_reviewer_not_author",
+                violation_error_message="An article cannot be reviewed by its own author.",
             ),
             models.CheckConstraint(
                 condition=~Q(reviewer=F("author")),
@@ -459,14 +473,38 @@ class SlugRedirect(models.Model):
         return f"/articles/{self.old_slug}/ → {self.article_id}"
 
 
+class CategoryRedirect(models.Model):
+    """An address a category used to have: the category page and its feeds answer with a
+    permanent redirect to the current address."""
+
+    old_slug = models.SlugField(max_length=90)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = "old category address"
+        verbose_name_plural = "old category addresses"
+        constraints = [models.UniqueConstraint(fields=["old_slug"], name="category_redirect_old_slug_unique")]
+
+    def __str__(self) -> str:
+        return f"/category/{self.old_slug}/ → {self.category_id}"
+
+
 
 
 # Models of the subsystems, defined in their packages with the ``articles`` app label
 # (their tables, migrations and permissions stay where they were).
 from .feedback.models import ArticleFeedback, ContactMessage  # noqa: E402
-from .workflow.models import ArticleTransition, PublishedVersion, ReviewReminder  # noqa: E402
+from .workflow.models import (  # noqa: E402
+    ArticleComment,
+    ArticleTransition,
+    PublishedVersion,
+    ReviewReminder,
+    ReviewRound,
+)
 
 __all__ = [
-    "Article", "ArticleDailyViews", "ArticleFeedback", "ArticleTransition", "Category", "ContactMessage",
-    "PublishedVersion", "Reference", "ReviewReminder", "Section", "SlugRedirect",
+    "Article", "ArticleComment", "ArticleDailyViews", "ArticleFeedback", "ArticleTransition", "Category", "ContactMessage",
+    "PublishedVersion", "Reference", "ReviewReminder", "ReviewRound", "Section", "SlugRedirect",
 ]

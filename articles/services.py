@@ -19,21 +19,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article, ArticleDailyViews, Reference, Section, SlugRedirect
+from .models import Article, ArticleDailyViews, Category, CategoryRedirect, Reference, Section, SlugRedirect
 from .workflow import permissions
+from .workflow import services as workflow_services
 from .workflow.services import (  # noqa: F401  (re-exported: the one place callers import services from)
     ArticleError,
     ConcurrentEditError,
     article_approve,
     article_archive,
+    article_claim,
+    article_comment,
     article_content_saved,
     article_publish,
     article_publish_reviewed,
     article_request_changes,
+    article_request_reviewer,
     article_restore,
     article_schedule,
     article_submit,
     article_unpublish,
+    article_unschedule,
     publish_scheduled,
     send_review_reminders,
 )
@@ -124,6 +129,71 @@ def article_update(
     return article_content_saved(article=article, by=by)
 
 
+# Content fields a restore brings back: exactly what a sign-off covers (never the slug,
+# the status, the live version or any other workflow field).
+SECTION_FIELDS = ("heading", "anchor", "body")
+REFERENCE_FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "pages", "doi", "pmid", "url",
+                    "citation_text")
+
+
+def content_from_history(record) -> dict:
+    """The content of a django-simple-history record of an article, with its sections and
+    references as they were at that moment."""
+    when = record.history_date
+    sections = Section.history.as_of(when).filter(article_id=record.id).order_by("position", "pk")
+    references = Reference.history.as_of(when).filter(article_id=record.id).order_by("position", "pk")
+    return {
+        "title": record.title, "lead": record.lead, "image": record.featured_image or "",
+        "image_alt": record.image_alt, "image_caption": record.image_caption,
+        "sections": [{f: getattr(s, f) for f in SECTION_FIELDS} for s in sections],
+        "references": [{f: getattr(r, f) for f in REFERENCE_FIELDS} for r in references],
+    }
+
+
+def content_from_version(version) -> dict:
+    """The content of a published version (references come back as free-text citations
+    with their DOI, PubMed ID and address: the version keeps them in that form)."""
+    content = version.content or {}
+    return {
+        **{key: content.get(key, "") for key in ("title", "lead", "image", "image_alt", "image_caption")},
+        "sections": [{f: s.get(f, "") for f in SECTION_FIELDS} for s in content.get("sections", [])],
+        "references": [
+            {"citation_text": r.get("text", ""), "doi": r.get("doi", ""), "pmid": r.get("pmid", ""),
+             "url": r.get("url", "")}
+            for r in content.get("references", [])
+        ],
+    }
+
+
+@transaction.atomic
+def article_restore_content(*, article: Article, by, content: dict, source: str) -> Article:
+    """Bring back older content (a history record or a past published version) as an EDIT of the
+    working copy. The live page does not change: the sign-off is voided, the article goes back
+    to draft, the step is recorded, and it needs review and publishing like any other edit.
+    The slug, the category, the tags and every workflow field stay as they are now.
+    """
+    if by is not None and not permissions.can_edit(by, article):
+        raise ArticleError("You cannot edit this article in its current state, so you cannot restore older content.")
+    from django.core.files.storage import default_storage
+
+    article.title, article.lead = content["title"], content["lead"]
+    article.image_alt, article.image_caption = content["image_alt"], content["image_caption"]
+    changed = ["title", "lead", "image_alt", "image_caption"]
+    note = ""
+    if (content["image"] or "") != (article.featured_image.name or ""):
+        if not content["image"] or default_storage.exists(content["image"]):
+            article.featured_image.name = content["image"] or ""
+            Article._meta.get_field("featured_image").update_dimension_fields(article, force=True)
+            changed += ["featured_image", "image_width", "image_height"]
+        else:
+            note = " The picture of that version no longer exists; the current one was kept."
+    article = article_update(article=article, by=by, expected_revision=None, changed_fields=changed,
+                             sections=content["sections"], references=content["references"])
+    return workflow_services.article_back_to_draft(
+        article=article, by=by, comment=f"Restored the content of {source} as a new draft.{note} The live page "
+        "keeps the signed-off version until this is reviewed and published.")
+
+
 def article_slug_changed(*, article: Article, old_slug: str) -> None:
     """Keep a published article's old address answering with a 301 to the new one."""
     if not old_slug or old_slug == article.slug or article.first_published_at is None:
@@ -177,3 +247,35 @@ def record_article_view(*, article: Article, day: date | None = None, count: int
             ArticleDailyViews.objects.create(article=article, day=day, views=count)
     except IntegrityError:
         ArticleDailyViews.objects.filter(article=article, day=day).update(views=F("views") + count)
+
+
+# --- Categories ----------------------------------------------------------------------
+
+@transaction.atomic
+def category_update(*, category: Category, by=None) -> Category:
+    """Save a new or changed category; a renamed one keeps its old address.
+
+    The old slug is read from the database, so every caller (the admin's change form, its
+    list, a command) gets the same rule: ``/category/<old>/`` and its feeds answer 301 to
+    the new address (:func:`category_slug_changed`). ``by`` (a user) needs the admin's
+    add or change permission for categories; ``None`` is a command.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if by is not None:
+        needed = "articles.change_category" if category.pk else "articles.add_category"
+        if not by.has_perm(needed):
+            raise PermissionDenied("You are not allowed to change categories.")
+    old_slug = Category.objects.filter(pk=category.pk).values_list("slug", flat=True).first() if category.pk else ""
+    category.save()
+    category_slug_changed(category=category, old_slug=old_slug or "")
+    return category
+
+
+def category_slug_changed(*, category: Category, old_slug: str) -> None:
+    """Keep ``old_slug`` answering with a 301 to ``category``'s current address; the current
+    slug is never an old address (a category that takes back a slug makes it real again)."""
+    with transaction.atomic():
+        CategoryRedirect.objects.filter(old_slug=category.slug).delete()
+        if old_slug and old_slug != category.slug:
+            CategoryRedirect.objects.update_or_create(old_slug=old_slug, defaults={"category": category})

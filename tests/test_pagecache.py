@@ -104,8 +104,8 @@ def test_unpublishing_shows_on_the_next_request(page_cache, client, admin_user):
     url = article.get_absolute_url()
     assert "Soon withdrawn" in hit_then(client, url)
     assert "Soon withdrawn" in hit_then(client, "/")
-    services.article_unpublish(article=article, by=admin_user)
-    assert client.get(url).status_code == 404
+    services.article_unpublish(article=article, by=admin_user, comment="Withdrawn for a test.")
+    assert client.get(url).status_code == 410
     assert "Soon withdrawn" not in get(client, "/")[1]
 
 

@@ -116,3 +116,78 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder for {self.article_id} on {self.sent_on}"
+
+
+class ReviewRound(models.Model):
+    """One submission for medical review: the content exactly as submitted, frozen, and how
+    that review ended. A reviewer compares a round with the one they last reviewed."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        WITHDRAWN = "withdrawn", "Withdrawn before review"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="review_rounds")
+    number = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    content = models.JSONField(default=dict, help_text="The content as submitted (what a sign-off covers).")
+    fingerprint = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(
+        "authors.Author", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The reviewer who approved the round or asked for changes.",
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default=Outcome.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        verbose_name = "review round"
+        verbose_name_plural = "review rounds"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="review_round_number_unique",
+                                    violation_error_message="This article already has a review round with this number."),
+            models.CheckConstraint(condition=models.Q(outcome="") | models.Q(closed_at__isnull=False),
+                                   name="review_round_closed_has_time",
+                                   violation_error_message="A finished review round needs the time it finished."),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review round {self.number} of {self.article_id}"
+
+
+class ArticleComment(models.Model):
+    """The conversation about an article: the author's comment on submitting, the reviewer's
+    requests and remarks, and replies — each with who and when."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "On submitting"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "On approving"
+        REPLY = "reply", "Reply"
+        WITHDRAWN = "withdrawn", "Reason for withdrawing"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="comments")
+    round = models.ForeignKey(ReviewRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPLY)
+    text = models.TextField(max_length=5000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        get_latest_by = "at"
+        verbose_name = "comment"
+        verbose_name_plural = "comments"
+        indexes = [models.Index(fields=["article", "at"], name="comment_article_at_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="comment_text_not_blank",
+                                   violation_error_message="Write something: a comment cannot be empty."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.by} on {self.at:%d %b %Y}"

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import date_format
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,38 @@ def editor_emails() -> list[str]:
     return sorted(set(editors.values_list("email", flat=True)))
 
 
-def review_requested(article) -> None:
+def _person_email(author) -> list[str]:
+    user = getattr(author, "user", None)
+    return [user.email] if user and user.email and user.is_active else []
+
+
+def review_requested(article, *, comment: str = "") -> None:
+    """To the reviewer asked by name, else to every qualified reviewer but the author."""
+    asked = article.requested_reviewer
+    to = _person_email(asked) if asked is not None else reviewer_emails(exclude_author=article.author)
+    note = f"\n{article.author} wrote:\n\n{comment.strip()}\n" if comment.strip() else ""
+    whom = f"{asked}, you were asked to review it." if asked is not None else "Claim it from the review queue."
     _send([(
         f"[Bonespine] Review requested: {article.title}",
-        f"{article.author} submitted “{article.title}” for medical review.\n\nReview it here: {_admin_url(article)}\n",
+        f"{article.author} submitted “{article.title}” for medical review. {whom}\n{note}\n"
+        f"Review it here: {_admin_url(article)}\n",
         settings.DEFAULT_FROM_EMAIL,
-        reviewer_emails(exclude_author=article.author),
+        to,
+    )])
+
+
+def comment_added(comment) -> None:
+    """A reply in the conversation, to the author and the article's reviewers (not the writer)."""
+    article = comment.article
+    people = [article.author, article.requested_reviewer, article.approved_by]
+    to = sorted({email for person in people if person for email in _person_email(person)}
+                - {getattr(comment.by, "email", "")})
+    who = comment.by.get_full_name() or comment.by.username if comment.by else "Someone"
+    _send([(
+        f"[Bonespine] New comment: {article.title}",
+        f"{who} wrote about “{article.title}”:\n\n{comment.text}\n\nReply here: {_admin_url(article)}#conversation\n",
+        settings.DEFAULT_FROM_EMAIL,
+        to,
     )])
 
 
@@ -74,10 +101,11 @@ def changes_requested(article, *, comment: str, by) -> None:
     )])
 
 
-def approved(article, *, by) -> None:
+def approved(article, *, by, comment: str = "") -> None:
     _send([(
         f"[Bonespine] Approved: {article.title}",
         f"“{article.title}” was medically approved by {article.approved_by}. An editor will publish it.\n\n"
+        + (f"{article.approved_by} wrote:\n\n{comment.strip()}\n\n" if comment.strip() else "") +
         f"{_admin_url(article)}\n",
         settings.DEFAULT_FROM_EMAIL,
         sorted(set(_author_email(article) + editor_emails())),
@@ -94,7 +122,7 @@ def published(article) -> None:
 
 
 def review_due(article, *, today) -> None:
-    state = "is overdue" if article.next_review_due < today else f"is due on {article.next_review_due:%d %b %Y}"
+    state = "is overdue" if article.next_review_due < today else f"is due on {date_format(article.next_review_due)}"
     _send([(
         f"[Bonespine] Medical review {('overdue' if article.next_review_due < today else 'due')}: {article.title}",
         f"The medical review of “{article.title}” {state}.\n\nStart a review here: {_admin_url(article)}\n",

@@ -55,17 +55,29 @@ def roles_for(user, article: Article) -> frozenset[str]:
     return frozenset(roles)
 
 
-def guards_hold(action: table.Action, article: Article) -> bool:
-    return all(_GUARDS[guard](article) for guard in action.requires if guard in table.GUARDS)
+def guards_hold(action: table.Action, article: Article, user=None) -> bool:
+    """The table's guards of ``action``: facts about the article (and the person) that decide
+    whether the action is offered at all."""
+    return all(_GUARDS[guard](user, article) for guard in action.requires if guard in table.GUARDS)
 
 
-_GUARDS = {table.LIVE: lambda article: article.live_version_id is not None}
+def _for_me(user, article: Article) -> bool:
+    profile = author_profile(user)
+    return article.requested_reviewer_id is None or (profile is not None and profile.pk == article.requested_reviewer_id)
+
+
+_GUARDS = {
+    table.LIVE: lambda user, article: article.live_version_id is not None,
+    table.UNASSIGNED: lambda user, article: article.requested_reviewer_id is None,
+    table.FOR_ME: _for_me,
+    table.SCHEDULED: lambda user, article: article.publish_at is not None,
+}
 
 
 def may(user, action: str | table.Action, article: Article) -> bool:
     """Whether ``user`` may take ``action`` on ``article`` in its current state (the table's cell)."""
     action = table.action(action) if isinstance(action, str) else action
-    return article.status in action.sources(roles_for(user, article)) and guards_hold(action, article)
+    return article.status in action.sources(roles_for(user, article)) and guards_hold(action, article, user)
 
 
 def available_actions(user, article: Article) -> list[table.Action]:
@@ -92,6 +104,15 @@ def can_edit(user, article: Article) -> bool:
 
 def can_review(user, article: Article) -> bool:
     return table.REVIEWER in roles_for(user, article)
+
+
+def reviewer_choices(article: Article):
+    """The clinicians who may be asked to review ``article``: qualified reviewers with an
+    active login, never its author."""
+    from authors.models import Author
+
+    return (Author.objects.filter(is_medical_reviewer=True, user__is_active=True)
+            .exclude(pk=article.author_id).order_by("name"))
 
 
 def visible_articles(user, queryset=None):

@@ -1,7 +1,9 @@
 """The three editorial roles and the model permissions each group holds.
 
 Object-level rules (an author edits only their own drafts, a reviewer never signs
-off their own article) are enforced in services and the admin on top of these.
+off their own article, an author or reviewer changes only their own profile and only
+its biography, photo, specialties and links) are enforced in services and the admin
+(authors/admin.py) on top of these.
 """
 
 AUTHOR = "Author"
@@ -14,13 +16,13 @@ GROUP_PERMISSIONS = {
         "articles.add_section", "articles.change_section", "articles.delete_section", "articles.view_section",
         "articles.add_reference", "articles.change_reference", "articles.delete_reference",
         "articles.view_reference",
-        "articles.view_category", "authors.view_author",
+        "articles.view_category", "authors.view_author", "authors.change_author",
         "taggit.add_tag", "taggit.view_tag",
     ],
     REVIEWER: [
         "articles.review_article",
         "articles.view_article", "articles.view_section", "articles.view_reference",
-        "articles.view_category", "authors.view_author", "taggit.view_tag",
+        "articles.view_category", "authors.view_author", "authors.change_author", "taggit.view_tag",
     ],
     EDITOR: [
         *[f"articles.{action}_{model}" for model in ("article", "section", "reference", "category")

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import renditions, search
-from ..models import Article, ArticleTransition, ReviewReminder
+from ..models import Article, ArticleComment, ArticleTransition, ReviewReminder, ReviewRound
 from . import notifications, permissions, snapshots, table
 
 S = table.Status
@@ -58,20 +58,38 @@ def _missing_for_review(article: Article) -> list[str]:
     return problems
 
 
-def _check_requirements(action: table.Action, article: Article, *, comment: str = "", publish_at=None) -> None:
+def _check_requirements(action: table.Action, article: Article, *, by=None, comment: str = "", publish_at=None,
+                        reviewer=None) -> None:
     """What the table says ``action`` requires, beyond role and state (guards included)."""
     for requirement in action.requires:
-        if requirement == table.LIVE and article.live_version_id is None:
-            raise ArticleError("This article is not live.")
+        if requirement in table.GUARDS and not permissions.guards_hold(_only(action, requirement), article, by):
+            raise ArticleError(_GUARD_MESSAGES[requirement](article))
         if requirement == table.READY and (problems := _missing_for_review(article)):
             raise ArticleError("Before review the article needs " + ", ".join(problems) + ".")
         if requirement == table.COMMENT and not (comment or "").strip():
-            raise ArticleError("Say what needs to change: a comment is required when requesting changes.")
+            raise ArticleError(action.missing_comment)
+        if requirement == table.REVIEWER_CHOICE and reviewer is None:
+            raise ArticleError("Choose the reviewer to ask.")
         if requirement == table.PRIOR_FULL_REVIEW and not article.last_reviewed_on:
             raise ArticleError("An article that never had a full review cannot be approved as a minor correction.")
         if requirement == table.FUTURE_TIME and (publish_at is None or publish_at <= timezone.now()):
             raise ArticleError("Choose a publication time in the future (or publish now).")
         # SIGN_OFF_INTACT is checked by article_publish itself: failing it voids the sign-off.
+    if reviewer is not None and (not reviewer.is_medical_reviewer or reviewer.pk == article.author_id):
+        raise ArticleError("Ask a qualified medical reviewer who did not write this article.")
+
+
+def _only(action: table.Action, requirement: str) -> table.Action:
+    return table.Action(action.name, "", action.target, action.allowed, requires=(requirement,))
+
+
+_GUARD_MESSAGES = {
+    table.LIVE: lambda article: "This article is not live.",
+    table.UNASSIGNED: lambda article: f"{article.requested_reviewer} is already reviewing this article.",
+    table.FOR_ME: lambda article: f"{article.requested_reviewer} was asked to review this article; "
+                                  "an editor can ask someone else.",
+    table.SCHEDULED: lambda article: "This article is not scheduled.",
+}
 
 
 def _authorize(name: str, article: Article, by) -> table.Action:
@@ -87,10 +105,10 @@ def _begin(name: str, article: Article, by, **inputs) -> tuple[table.Action, Art
     action = _authorize(name, article, by)
     article = _locked(article)
     if table.LIVE in action.requires:
-        _check_requirements(action, article)  # "not live" says more than "wrong state"
+        _check_requirements(_only(action, table.LIVE), article, by=by)  # "not live" says more than "wrong state"
     if article.status not in action.sources(permissions.roles_for(by, article)):
         raise ArticleError(action.state_error(article.status))
-    _check_requirements(action, article, **inputs)
+    _check_requirements(action, article, by=by, **inputs)
     return action, article
 
 
@@ -100,6 +118,60 @@ def _move(action: table.Action, article: Article, *, by, comment: str = "", fiel
         article.status = action.target
     article.save(update_fields=list(fields))
     _record(article, from_status=before, by=by, comment=comment.strip() or action.comment)
+    if before == S.IN_REVIEW and article.status not in (S.IN_REVIEW, S.APPROVED, S.CHANGES_REQUESTED):
+        _close_round(article, outcome=ReviewRound.Outcome.WITHDRAWN)
+    return article
+
+
+# --- Review rounds and the conversation ------------------------------------------------
+
+def open_round(article: Article) -> ReviewRound | None:
+    return article.review_rounds.filter(outcome=ReviewRound.Outcome.OPEN).order_by("-number").first()
+
+
+def _close_round(article: Article, *, outcome: str, reviewer=None) -> ReviewRound | None:
+    current = open_round(article)
+    if current is not None:
+        current.outcome, current.reviewer, current.closed_at = outcome, reviewer, timezone.now()
+        current.save(update_fields=["outcome", "reviewer", "closed_at"])
+    return current
+
+
+def _comment(article: Article, *, by, kind: str, text: str, round_=None) -> ArticleComment | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    return ArticleComment.objects.create(article=article, by=by, kind=kind, text=text,
+                                         round=round_ if round_ is not None else open_round(article))
+
+
+@transaction.atomic
+def article_comment(*, article: Article, by, text: str) -> ArticleComment:
+    """A reply in the article's conversation (author, its reviewers and editors)."""
+    action, article = _begin("comment", article, by, comment=text)
+    if len(text.strip()) > ArticleComment._meta.get_field("text").max_length:
+        raise ArticleError("Keep a comment under 5,000 characters.")
+    comment = _comment(article, by=by, kind=ArticleComment.Kind.REPLY, text=text)
+    notifications.comment_added(comment)
+    return comment
+
+
+@transaction.atomic
+def article_claim(*, article: Article, by) -> Article:
+    """A reviewer takes an unassigned article from the queue."""
+    action, article = _begin("claim", article, by)
+    article.requested_reviewer = permissions.author_profile(by)
+    return _move(action, article, by=by, fields=["requested_reviewer"],
+                 comment=f"{article.requested_reviewer} claimed the review.")
+
+
+@transaction.atomic
+def article_request_reviewer(*, article: Article, by, reviewer) -> Article:
+    """The author or an editor asks one qualified reviewer (never the author) to review it."""
+    action, article = _begin("request_reviewer", article, by, reviewer=reviewer)
+    article.requested_reviewer = reviewer
+    _move(action, article, by=by, fields=["requested_reviewer"], comment=f"Asked {reviewer} to review it.")
+    notifications.review_requested(article)
     return article
 
 
@@ -144,19 +216,45 @@ def article_content_saved(*, article: Article, by) -> Article:
     return article
 
 
+@transaction.atomic
+def article_back_to_draft(*, article: Article, by, comment: str) -> Article:
+    """After an edit that must be reviewed whatever the state (a restore of older content):
+    the table's ``edit`` target, sign-off voided, recorded (also when it already was a draft)."""
+    article = _locked(article)
+    before = article.status
+    _clear_approval(article)
+    article.status = table.action("edit").target
+    article.save(update_fields=APPROVAL_FIELDS)
+    _record(article, from_status=before, by=by, comment=comment)
+    return article
+
+
 # --- Workflow transitions ------------------------------------------------------------
 
 @transaction.atomic
-def article_submit(*, article: Article, by, comment: str = "") -> Article:
-    action, article = _begin("submit", article, by)
-    _move(action, article, by=by, comment=comment)
-    notifications.review_requested(article)
+def article_submit(*, article: Article, by, comment: str = "", reviewer=None) -> Article:
+    """Send the working copy for medical review: its content is frozen as a new review round,
+    the comment starts (or continues) the conversation, and a reviewer may be asked by name."""
+    action, article = _begin("submit", article, by, reviewer=reviewer)
+    if reviewer is not None:
+        article.requested_reviewer = reviewer
+    _move(action, article, by=by, comment=comment, fields=["status", "requested_reviewer"])
+    content = snapshots.content_of(article)
+    previous = article.review_rounds.order_by("-number").first()
+    new_round = ReviewRound.objects.create(
+        article=article, number=(previous.number + 1) if previous else 1, submitted_by=by,
+        content=content, fingerprint=snapshots.fingerprint_of(content),
+    )
+    _comment(article, by=by, kind=ArticleComment.Kind.SUBMITTED, text=comment, round_=new_round)
+    notifications.review_requested(article, comment=comment)
     return article
 
 
 @transaction.atomic
 def article_request_changes(*, article: Article, by, comment: str) -> Article:
     action, article = _begin("request_changes", article, by, comment=comment)
+    _comment(article, by=by, kind=ArticleComment.Kind.CHANGES_REQUESTED, text=comment)
+    _close_round(article, outcome=ReviewRound.Outcome.CHANGES_REQUESTED, reviewer=permissions.author_profile(by))
     _move(action, article, by=by, comment=comment)
     notifications.changes_requested(article, comment=comment.strip(), by=by)
     return article
@@ -174,8 +272,10 @@ def article_approve(*, article: Article, by, kind: str = table.ReviewKind.FULL, 
     article.approved_by = permissions.author_profile(by)
     article.approved_at = timezone.now()
     article.approval_kind = kind
+    _comment(article, by=by, kind=ArticleComment.Kind.APPROVED, text=comment)
+    _close_round(article, outcome=ReviewRound.Outcome.APPROVED, reviewer=article.approved_by)
     _move(action, article, by=by, comment=(action.comment + " " + comment.strip()).strip(), fields=APPROVAL_FIELDS)
-    notifications.approved(article, by=by)
+    notifications.approved(article, by=by, comment=comment)
     return article
 
 
@@ -237,8 +337,17 @@ def article_schedule(*, article: Article, by, publish_at: datetime | None) -> Ar
     action, article = _begin("schedule", article, by, publish_at=publish_at)
     article.publish_at = publish_at
     _move(action, article, by=by, fields=["publish_at"],
-          comment=f"Scheduled to go live on {timezone.localtime(publish_at):%d %b %Y at %H:%M}.")
+          comment=f"Scheduled to go live on {timezone.localtime(publish_at):%d %b %Y at %H:%M} "
+                  f"({timezone.get_current_timezone_name()}).")
     return article
+
+
+@transaction.atomic
+def article_unschedule(*, article: Article, by) -> Article:
+    action, article = _begin("unschedule", article, by)
+    article.publish_at = None
+    return _move(action, article, by=by, fields=["publish_at"],
+                 comment="Schedule cancelled: the article stays approved until it is published or scheduled again.")
 
 
 def publish_scheduled(*, now: datetime | None = None) -> list[Article]:
@@ -258,8 +367,9 @@ def publish_scheduled(*, now: datetime | None = None) -> list[Article]:
 
 
 def _take_offline(name: str, article: Article, *, by, comment: str) -> Article:
-    """Remove the live version (the versions themselves are kept) and record why."""
-    action, article = _begin(name, article, by)
+    """Remove the live version (the versions themselves are kept) and record why (required)."""
+    action, article = _begin(name, article, by, comment=comment)
+    _comment(article, by=by, kind=ArticleComment.Kind.WITHDRAWN, text=comment)
     article.live_version = None
     _clear_approval(article)
     return _move(action, article, by=by, comment=comment, fields=[*APPROVAL_FIELDS, "live_version"])

@@ -309,19 +309,36 @@ def test_publish_action_refuses_content_changed_after_sign_off(admin_client):
     assert article.live_version is None
 
 
-def test_unpublish_and_archive_actions(admin_client):
+def confirm_action(client, action, *articles, reason="Superseded by the 2026 NICE guideline."):
+    return client.post(
+        url(Article, "changelist"),
+        {"action": action, "_selected_action": [a.pk for a in articles], "confirmed": "1", "reason": reason},
+        follow=True,
+    )
+
+
+def test_unpublish_and_archive_actions_ask_for_confirmation_and_a_reason(admin_client):
     first, second = published_article(title="First"), published_article(title="Second")
-    run_action(admin_client, "unpublish_selected", first)
-    run_action(admin_client, "archive_selected", second)
+    for action, article in (("unpublish_selected", first), ("archive_selected", second)):
+        page = run_action(admin_client, action, article).content.decode()
+        assert "Reason (required" in page and "Yes," in page  # asked, nothing done yet
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED
+        page = confirm_action(admin_client, action, article, reason="").content.decode()
+        assert "Give the reason" in page  # no reason: refused, still live
+        article.refresh_from_db()
+        assert article.status == Article.Status.PUBLISHED
+        confirm_action(admin_client, action, article)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.live_version) == (Article.Status.UNPUBLISHED, None)
     assert (second.status, second.live_version) == (Article.Status.ARCHIVED, None)
+    assert first.transitions.first().comment == "Superseded by the 2026 NICE guideline."
 
 
 def test_unpublish_action_on_a_draft_shows_an_error(admin_client):
     draft = ArticleFactory(title="Never live")
-    response = run_action(admin_client, "unpublish_selected", draft)
+    response = confirm_action(admin_client, "unpublish_selected", draft)
     assert response.status_code == 200
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert texts == ["“Never live”: This article is not live."]

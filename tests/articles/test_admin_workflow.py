@@ -73,7 +73,7 @@ def test_author_guessing_another_authors_change_url_gets_404(client, team):
     client.force_login(team["author"])
     assert client.get(f"/admin/articles/article/{theirs.pk}/change/").status_code == 404
     assert client.get(f"/admin/articles/article/{theirs.pk}/preview/").status_code == 404
-    assert client.post(f"/admin/articles/article/{theirs.pk}/workflow/", {"action": "submit"}).status_code == 404
+    assert client.post(f"/admin/articles/article/{theirs.pk}/workflow/", {"_workflow": "submit"}).status_code == 404
     data = {"title": "Hijacked", "slug": theirs.slug, "lead": "x", "category": theirs.category_id}
     assert client.post(f"/admin/articles/article/{theirs.pk}/change/", data).status_code == 404
     theirs.refresh_from_db()
@@ -103,11 +103,11 @@ def test_author_cannot_edit_own_article_while_in_review(client, team):
 def test_crafted_workflow_posts_cannot_escalate(client, team):
     article = article_of(team["writer"])
     client.force_login(team["author"])
-    client.post(f"/admin/articles/article/{article.pk}/workflow/", {"action": "submit"})
+    client.post(f"/admin/articles/article/{article.pk}/workflow/", {"_workflow": "submit"})
     article.refresh_from_db()
     assert article.status == S.IN_REVIEW
     for action in ("approve_full", "publish", "unpublish", "archive"):
-        response = client.post(f"/admin/articles/article/{article.pk}/workflow/", {"action": action}, follow=True)
+        response = client.post(f"/admin/articles/article/{article.pk}/workflow/", {"_workflow": action}, follow=True)
         assert response.status_code == 200
         article.refresh_from_db()
         assert article.status == S.IN_REVIEW, action
@@ -118,20 +118,20 @@ def test_author_reviewer_editor_walk_through_the_admin(client, team):
     client.force_login(team["author"])
     article = article_of(team["writer"])
     url = f"/admin/articles/article/{article.pk}/"
-    client.post(url + "workflow/", {"action": "submit"})
+    client.post(url + "workflow/", {"_workflow": "submit"})
     client.force_login(team["reviewer"])
     assert b"Request changes" in client.get(url + "change/").content
-    response = client.post(url + "workflow/", {"action": "request_changes", "comment": ""}, follow=True)
+    response = client.post(url + "workflow/", {"_workflow": "request_changes", "_workflow_comment": ""}, follow=True)
     assert "comment is required" in response.content.decode()
-    client.post(url + "workflow/", {"action": "request_changes", "comment": "Add a prevention section."})
+    client.post(url + "workflow/", {"_workflow": "request_changes", "_workflow_comment": "Add a prevention section."})
     article.refresh_from_db()
     assert article.status == S.CHANGES_REQUESTED
     client.force_login(team["author"])
-    client.post(url + "workflow/", {"action": "submit"})
+    client.post(url + "workflow/", {"_workflow": "submit"})
     client.force_login(team["reviewer"])
-    client.post(url + "workflow/", {"action": "approve_full"})
+    client.post(url + "workflow/", {"_workflow": "approve_full"})
     client.force_login(team["editor"])
-    client.post(url + "workflow/", {"action": "publish"})
+    client.post(url + "workflow/", {"_workflow": "publish"})
     article.refresh_from_db()
     assert article.status == S.PUBLISHED and article.reviewer.name == "Dr Reviewer"
     page = client.get(url + "change/").content.decode()

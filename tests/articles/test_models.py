@@ -344,7 +344,8 @@ class TestArticleQuerySet:
 
         article = ArticleFactory(published=True)
         assert article in set(Article.objects.published())
-        getattr(services, service)(article=article, by=UserFactory(is_staff=True, is_superuser=True))
+        getattr(services, service)(article=article, by=UserFactory(is_staff=True, is_superuser=True),
+                                   comment="Withdrawn for a test.")
         assert article not in set(Article.objects.published())
         assert article not in set(Article.objects.live())
 

@@ -78,8 +78,8 @@ def to_status(article, status, people):
     if status == S.PUBLISHED:
         return article
     if status == S.UNPUBLISHED:
-        return services.article_unpublish(article=article, by=people["editor"])
-    return services.article_archive(article=article, by=people["editor"])
+        return services.article_unpublish(article=article, by=people["editor"], comment="Withdrawn for a test.")
+    return services.article_archive(article=article, by=people["editor"], comment="Archived for a test.")
 
 
 # --- The permission matrix: role × action → allowed? ------------------------------------
@@ -152,7 +152,8 @@ def attempt(action, role, people, client):
         to_status(article, S.APPROVED if action == "publish" else S.PUBLISHED, people)
         call = services.article_publish if action == "publish" else services.article_unpublish
         try:
-            call(article=article, by=user or _anon())
+            extra = {"comment": "Withdrawn for a test."} if action == "unpublish" else {}
+            call(article=article, by=user or _anon(), **extra)
             return True
         except PermissionDenied:
             return False
@@ -208,8 +209,8 @@ def run(action, article, people):
             article=article, by=people["reviewer"], comment="Needs work."),
         "approve": lambda: services.article_approve(article=article, by=people["reviewer"], kind="full"),
         "publish": lambda: services.article_publish(article=article, by=people["editor"]),
-        "unpublish": lambda: services.article_unpublish(article=article, by=people["editor"]),
-        "archive": lambda: services.article_archive(article=article, by=people["editor"]),
+        "unpublish": lambda: services.article_unpublish(article=article, by=people["editor"], comment="Withdrawn for a test."),
+        "archive": lambda: services.article_archive(article=article, by=people["editor"], comment="Archived for a test."),
         "restore": lambda: services.article_restore(article=article, by=people["editor"]),
     }
     return calls[action]()
@@ -413,7 +414,7 @@ def test_last_updated_unchanged_by_a_no_op_republish(people):
     article.refresh_from_db()
     updated = article.content_updated_at
     # Unpublish and publish the same content again.
-    services.article_unpublish(article=article, by=people["editor"])
+    services.article_unpublish(article=article, by=people["editor"], comment="Withdrawn for a test.")
     services.article_restore(article=article, by=people["editor"])
     for action in ("submit", "approve", "publish"):
         run(action, article, people)

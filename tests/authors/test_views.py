@@ -61,7 +61,7 @@ def test_written_and_reviewed_lists_show_only_published(client, rao):
     SectionFactory(article=scheduled)
     services.article_publish_reviewed(article=scheduled, reviewer=rao, published_at=scheduled.first_published_at)
     gone = published_article(author=rao, title="Withdrawn article")
-    services.article_unpublish(article=gone, by=UserFactory(is_staff=True, is_superuser=True))
+    services.article_unpublish(article=gone, by=UserFactory(is_staff=True, is_superuser=True), comment="Withdrawn for a test.")
 
     html = client.get(rao.get_absolute_url()).content.decode()
     written_section = re.search(r'<section aria-labelledby="written-title">.*?</section>', html, re.S).group(0)
