@@ -6,15 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 BUDGET = 100 * 1024
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
 
 
-def test_article_page_weight_and_no_third_party_blocking(client):
-    call_command("load_demo", verbosity=0)
+def test_article_page_weight_and_no_third_party_blocking(client, demo_data):  # load_demo's content
     html = client.get("/articles/exercise-associated-muscle-cramps/").content.decode()
     stylesheets = re.findall(r'<link[^>]+rel="stylesheet"[^>]*href="([^"]+)"', html)
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)

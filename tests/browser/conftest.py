@@ -3,6 +3,11 @@
 Playwright's own browser download cannot work here, so the browser is launched with
 ``executable_path``. A missing browser is a failure, never a skip: `make test`
 installs it.
+
+Tests whose outcome cannot depend on the database backend are marked
+``backend_independent``: `make test` runs them in its SQLite pass only (each says why).
+The rest (anything that searches, or walks the editorial workflow through the admin) run
+on both backends.
 """
 
 import os
@@ -50,3 +55,9 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_site(live_server, demo_data):
+    """The demo content (``load_demo``, built once per session: tests/conftest.py) on the live server."""
+    return live_server.url

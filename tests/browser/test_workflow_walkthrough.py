@@ -10,6 +10,8 @@ from articles.models import Article
 from articles.workflow import roles
 from tests.factories import AuthorFactory, CategoryFactory, ReviewerFactory, UserFactory, role_group
 
+# Runs on both backends (not backend_independent): every admin save and workflow step goes
+# through the database's locking (the edit-revision check, select_for_update) and transactions.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
