@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .images import SafeImageField
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
-from .workflow import permissions, table
+from .workflow import permissions, queues, table
 from .workflow.admin_versions import ArticleVersionViews
 from .workflow.admin_views import ArticleWorkflowViews
 
@@ -133,31 +133,22 @@ class ReferenceInline(SectionInline):
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
+    """The work queues of the admin's home page (articles/workflow/queues.py), as a list filter."""
+
     title = "needs attention"
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Review overdue"),
-            ("due30", "Review due within 30 days"),
-            ("waiting", "Waiting for review"),
-            ("changes", "Changes requested"),
-            ("revision", "Live, with unpublished changes"),
-        ]
+        mine = queues.roles_of(request.user)
+        return [(q.key, q.label) for q in queues.QUEUES if q.role in mine] + [
+            ("revision", "Live, with unpublished changes")]
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value == "overdue":
-            return queryset.live().review_overdue()
-        if value == "due30":
-            return queryset.live().review_due_within(30)
-        if value == "waiting":
-            return queryset.waiting_for_review()
-        if value == "changes":
-            return queryset.changes_requested()
         if value == "revision":
             return queryset.live().exclude(status=Article.Status.PUBLISHED)
-        return queryset
+        condition = queues.condition(value, request.user) if value else None
+        return queryset.filter(condition) if condition is not None else queryset
 
 
 CHOSEN_IMAGE_LOST = (

@@ -371,18 +371,20 @@ def test_changelist_filters(admin_client):
         ({"category__id__exact": str(knee.pk)}, ["Draft knee"]),
         ({"author__id__exact": str(writer.pk)}, ["Live spine"]),
         ({"is_featured__exact": "1"}, []),
-        ({"attention": "waiting"}, []),
+        ({"attention": "unassigned"}, []),
         ({"attention": "overdue"}, []),
-        ({"attention": "due30"}, []),
+        ({"attention": "review_due"}, []),
         ({"attention": "revision"}, []),
-        ({"attention": "changes"}, []),
+        ({"attention": "ready"}, []),
+        ({"attention": "scheduled"}, []),
+        ({"attention": "recent"}, ["Live spine"]),
     ]
     for params, expected in cases:
         response = admin_client.get(url(Article, "changelist"), params)
         assert response.status_code == 200, params
         assert result_titles(response) == expected, params
     Article.objects.filter(pk=live.pk).update(next_review_due=timezone.localdate(), last_reviewed_on=None)
-    response = admin_client.get(url(Article, "changelist"), {"attention": "due30"})
+    response = admin_client.get(url(Article, "changelist"), {"attention": "review_due"})
     assert result_titles(response) == ["Live spine"]
 
 
