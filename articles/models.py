@@ -485,7 +485,14 @@ class CategoryRedirect(models.Model):
         ordering = ["old_slug"]
         verbose_name = "old category address"
         verbose_name_plural = "old category addresses"
-        constraints = [models.UniqueConstraint(fields=["old_slug"], name="category_redirect_old_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_slug"],
+                name="category_redirect_old_slug_unique",
+                violation_error_message="This old address already leads to a category.",
+                violation_error_code="unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"/category/{self.old_slug}/ → {self.category_id}"

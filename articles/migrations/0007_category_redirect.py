@@ -32,7 +32,12 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "old category addresses",
                 "ordering": ["old_slug"],
                 "constraints": [
-                    models.UniqueConstraint(fields=("old_slug",), name="category_redirect_old_slug_unique")
+                    models.UniqueConstraint(
+                        fields=("old_slug",),
+                        name="category_redirect_old_slug_unique",
+                        violation_error_message="This old address already leads to a category.",
+                        violation_error_code="unique",
+                    )
                 ],
             },
         ),
