@@ -158,10 +158,11 @@ CHOSEN_IMAGE_LOST = (
 
 class ChosenImageBoundField(BoundField):
     """An image upload that says so when the page comes back with errors: browsers never send
-    a chosen file again, so a picture chosen before the failed save must be chosen again."""
+    a chosen file again, so a picture chosen before the failed save must be chosen again. (A
+    picture refused for itself has its own error instead.)"""
 
     def as_widget(self, widget=None, attrs=None, only_initial=False):
-        if not (self.form.is_bound and isinstance(self.data, UploadedFile)):
+        if not (self.form.is_bound and isinstance(self.data, UploadedFile)) or self.errors:
             return super().as_widget(widget, attrs, only_initial)
         notice_id = f"{self.auto_id or self.html_name}_not_saved"
         described = " ".join(filter(None, [self.aria_describedby, notice_id]))

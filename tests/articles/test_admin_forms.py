@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.admin import CHOSEN_IMAGE_LOST, DUPLICATE_ANCHOR, POSITION_LAST
@@ -243,6 +244,13 @@ def test_picture_chosen_before_an_error_in_a_section_must_be_chosen_again(admin_
     data = with_references(new_article, {"authors": "Bentley S"})  # the article form itself is valid
     page = post_article(admin_client, {**data, "image_alt": "A shin", "featured_image": uploaded_image()})
     assert image_notice(page, "id_featured_image")
+
+
+def test_a_refused_picture_has_its_own_error_instead(admin_client, new_article):
+    bad = SimpleUploadedFile("x.jpg", b"not a picture", content_type="image/jpeg")
+    page = post_article(admin_client, {**new_article, "image_alt": "A shin", "featured_image": bad})
+    assert field_errors(page, "id_featured_image")  # what is wrong with the file
+    assert CHOSEN_IMAGE_LOST not in htmllib.unescape(page)
 
 
 def test_no_notice_when_no_picture_was_chosen(admin_client, new_article):
