@@ -11,7 +11,7 @@ from django.utils.html import escape
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from . import rendering
+from . import citations, rendering
 from .images import SafeImageField, articles_upload_to, categories_upload_to
 from .querysets import ArticleQuerySet, CategoryQuerySet
 from .workflow.table import ReviewKind, Status
@@ -358,18 +358,50 @@ class Section(models.Model):
 
 
 class Reference(models.Model):
+    """One entry of an article's reference list: a typed source (journal article, book,
+    chapter, web page, guideline or report) with the fields of its type, or free text.
+    Formatted by :mod:`articles.citations` (Vancouver, as NLM's *Citing Medicine*)."""
+
+    class Kind(models.TextChoices):
+        JOURNAL = "journal", "Journal article"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        WEBPAGE = "webpage", "Web page"
+        REPORT = "report", "Guideline or report"
+        OTHER = "other", "Other (free text)"
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
     position = models.PositiveSmallIntegerField(
         default=0,
         help_text="Order in the reference list, lower numbers first: use Move up / Move down, or type a number "
         "(references are put in that order, and numbered 10, 20, 30 …, when you save).",
     )
-    authors = models.CharField(
-        max_length=500, blank=True, help_text='Vancouver style: surname and initials, e.g. "Bye A, Kan A".'
+    kind = models.CharField(
+        "type of source", max_length=10, choices=Kind.choices, default=Kind.JOURNAL,
+        help_text="Decides which fields are used and how the reference is written out.",
     )
-    title = models.CharField(max_length=500, blank=True, help_text="Title of the paper, chapter or page.")
+    authors = models.CharField(
+        max_length=2000, blank=True,
+        help_text='Surname and initials, separated by commas, e.g. "Bye A, Kan A" (all of them: '
+        "more than six are shortened to six and \"et al.\" for you).",
+    )
+    organisation = models.CharField(
+        "organisation as author", max_length=300, blank=True,
+        help_text='When an organisation wrote it, e.g. "National Institute for Health and Care Excellence".',
+    )
+    editors = models.CharField(
+        max_length=1000, blank=True, help_text='Book chapters and edited books: "Surname AB, Surname C".'
+    )
+    title = models.CharField(max_length=500, blank=True, help_text="Title of the paper, book, chapter, page or report.")
     journal = models.CharField(
-        "journal or publisher", max_length=300, blank=True, help_text='Abbreviated journal name, e.g. "Sports Med".'
+        "journal, book or website title", max_length=300, blank=True,
+        help_text='Journal articles: abbreviated journal name, e.g. "Sports Med". Book chapters: the book\'s '
+        "title. Web pages: the website's name, when it differs from the publisher.",
+    )
+    edition = models.CharField(max_length=60, blank=True, help_text='Books and chapters, when not the first: "2nd ed".')
+    publisher = models.CharField(max_length=300, blank=True, help_text="Books, chapters, web pages, reports.")
+    place = models.CharField(
+        "place of publication", max_length=200, blank=True, help_text='City of the publisher, e.g. "London".'
     )
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
@@ -381,16 +413,26 @@ class Reference(models.Model):
         "DOI",
         max_length=200,
         blank=True,
-        validators=[RegexValidator(r"^10\.\d{4,9}/\S+$", "A DOI looks like 10.1234/abcd (without https://doi.org/).")],
+        validators=[RegexValidator(citations.DOI_PATTERN, citations.DOI_MESSAGE)],
+        help_text="e.g. 10.1007/bf03262120 (a doi.org link is fine too).",
     )
     pmid = models.CharField(
-        "PubMed ID", max_length=12, blank=True, validators=[RegexValidator(r"^\d{1,10}$", "PubMed IDs are digits only.")]
+        "PubMed ID", max_length=12, blank=True,
+        validators=[RegexValidator(citations.PMID_PATTERN, citations.PMID_MESSAGE)],
+        help_text="e.g. 8776474 (a PubMed link is fine too).",
     )
-    url = models.URLField("URL", max_length=500, blank=True, help_text="Web address, for sources without DOI/PubMed.")
+    url = models.URLField(
+        "URL", max_length=500, blank=True,
+        help_text="Web address: needed for web pages; for other sources only without DOI/PubMed ID.",
+    )
+    date_accessed = models.DateField(
+        "date cited", null=True, blank=True,
+        help_text="Web pages (and online reports): the day you read the page.",
+    )
     citation_text = models.TextField(
         "free-text citation",
         blank=True,
-        help_text="Use instead of the fields above for sources that do not fit them (e.g. a guideline).",
+        help_text='For "Other": the whole citation as it should appear.',
     )
 
     history = HistoricalRecords()
@@ -407,21 +449,36 @@ class Reference(models.Model):
             ),
         ]
 
+    def clean_fields(self, exclude=None):
+        # Pasted links and prefixes ("https://doi.org/10.…", "PMID: 123") become the bare identifier
+        # before the validators see them; only a value that cannot be one gets a message.
+        self.doi = citations.normalize_doi(self.doi or "")
+        self.pmid = citations.normalize_pmid(self.pmid or "")
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
-        # The rule of ``reference_has_title_or_citation``, raised on the title field.
+        # A reference written only as free text is an "Other", whatever type was left selected.
+        if self.kind != self.Kind.OTHER and not self.title.strip() and self.citation_text.strip():
+            self.kind = self.Kind.OTHER
+        errors = {}
+        # The rule of ``reference_has_title_or_citation``, on the field the type shows.
         if not self.title.strip() and not self.citation_text.strip():
-            raise ValidationError({"title": REFERENCE_TEXT_MESSAGE})
+            errors["citation_text" if self.kind == self.Kind.OTHER else "title"] = REFERENCE_TEXT_MESSAGE
+        else:
+            errors.update(citations.missing_fields(self))  # what each type needs
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         return self.as_text
 
     @property
     def as_text(self) -> str:
-        return rendering.vancouver_text(self)
+        return citations.citation_text(self)
 
     @property
     def as_html(self):
-        return rendering.vancouver_html(self)
+        return citations.citation_html(self)
 
 
 class ArticleDailyViews(models.Model):

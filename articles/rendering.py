@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import markdown
 import nh3
-from django.utils.html import escape, format_html, strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator, slugify
 
 ALLOWED_TAGS = {
@@ -91,38 +91,13 @@ def make_anchor(heading: str, taken: set[str]) -> str:
 
 # --- References -------------------------------------------------------------------
 
-def _end(text: str) -> str:
-    """Terminate a citation element with a full stop unless it already ends in punctuation."""
-    text = text.strip()
-    if not text:
-        return ""
-    return text if text[-1] in ".?!" else text + "."
-
+# The citation itself (every type, Vancouver as Citing Medicine sets it out) lives in
+# ``articles/citations.py``; these names stay for the callers (snapshots, versions).
 
 def vancouver_text(ref) -> str:
-    """Plain-text Vancouver citation, e.g.
-    ``Bentley S. Exercise-induced muscle cramp: proposed mechanisms and management. Sports Med. 1996;21:409-420.``
-    """
-    if not ref.title and ref.citation_text:
-        return _end(ref.citation_text)
-    parts = []
-    if ref.authors:
-        parts.append(_end(ref.authors))
-    if ref.title:
-        parts.append(_end(ref.title))
-    if ref.journal:
-        parts.append(_end(ref.journal))
-    # Vancouver: Year;Volume(Issue):Pages — each part only when known.
-    source = str(ref.year) if ref.year else ""
-    volume = f"{ref.volume}({ref.issue})" if ref.volume and ref.issue else ref.volume or (
-        f"({ref.issue})" if ref.issue else "")
-    if volume:
-        source = f"{source};{volume}" if source else volume
-    if ref.pages:
-        source = f"{source}:{ref.pages}" if source else ref.pages
-    if source:
-        parts.append(_end(source))
-    return " ".join(parts)
+    from .citations import citation_text
+
+    return citation_text(ref)
 
 
 def doi_url(doi: str) -> str:
@@ -149,15 +124,6 @@ def reference_url(reference) -> str:
 
 
 def vancouver_html(ref) -> SafeString:
-    """The citation, escaped, followed by DOI / PubMed / web links where known."""
-    html = escape(vancouver_text(ref))
-    links = []
-    if ref.doi:
-        links.append(format_html('<a href="{}" rel="noopener">doi:{}</a>', doi_url(ref.doi), ref.doi))
-    if ref.pmid:
-        links.append(format_html('<a href="{}" rel="noopener">PubMed {}</a>', pubmed_url(ref.pmid), ref.pmid))
-    if not (ref.doi or ref.pmid) and (url := web_url(ref.url)):
-        links.append(format_html('<a href="{}" rel="noopener">Available online</a>', url))
-    if links:
-        html += " " + " · ".join(links)
-    return mark_safe(html)
+    from .citations import citation_html
+
+    return citation_html(ref)
