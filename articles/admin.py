@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
@@ -10,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import citations, reference_lookup, services
 from .images import SafeImageField
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
 from .workflow import permissions, queues, table
@@ -117,19 +119,73 @@ class SectionInline(admin.StackedInline):
     has_add_permission = has_delete_permission = has_change_permission
 
 
+class ReferenceKindField(forms.ChoiceField):
+    """The type of source; a form posted without it (an older page, a script) means a
+    journal article, as it always did, and does not by itself make an empty row "changed"."""
+
+    def __init__(self, **kwargs):
+        kind = Reference._meta.get_field("kind")
+        super().__init__(choices=kind.choices, required=False, initial=kind.default, label=kind.verbose_name,
+                         help_text=kind.help_text, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or Reference.Kind.JOURNAL
+
+    def has_changed(self, initial, data):
+        return bool(data) and super().has_changed(initial, data)
+
+
+class ReferenceForm(OrderedForm):
+    """A reference row: its type decides which fields count (articles/citations.py, which
+    the model's clean applies, with a message on the field that is missing). Every field is
+    on the page, its help text saying which types use it; static/js/admin_reference_kind.js
+    hides the ones the chosen type does not use and adds the "Fill from DOI / PubMed ID" buttons."""
+
+    kind = ReferenceKindField()
+    # Longer than the stored identifiers: a pasted link is cleaned to the bare DOI or PubMed ID.
+    doi = forms.CharField(label="DOI", max_length=500, required=False)
+    pmid = forms.CharField(label="PubMed ID", max_length=200, required=False)
+
+    class Meta:
+        model = Reference
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("doi", "pmid"):
+            self.fields[name].help_text = Reference._meta.get_field(name).help_text
+        for name, field in self.fields.items():
+            if used_by := citations.used_by_text(name):
+                field.help_text = f"{field.help_text} {used_by}".strip()
+        self.fields["kind"].widget.attrs["data-fields-of"] = json.dumps(citations.FIELDS_OF)
+        lookup = reverse("admin:articles_article_reference_lookup")
+        for name in ("doi", "pmid"):
+            self.fields[name].widget.attrs.update({"data-lookup-url": lookup, "data-lookup": name})
+        self.fields["date_accessed"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean_doi(self):
+        return citations.normalize_doi(self.cleaned_data.get("doi", ""))
+
+    def clean_pmid(self):
+        return citations.normalize_pmid(self.cleaned_data.get("pmid", ""))
+
+
 class ReferenceInline(SectionInline):
     model = Reference
-    form = OrderedForm
+    form = ReferenceForm
     formset = OrderedFormSet
-    fields = [
-        "position",
-        ("authors", "year"),
-        "title",
-        ("journal", "volume", "issue", "pages"),
-        ("doi", "pmid"),
-        "url",
-        "citation_text",
+    fields = None
+    fieldsets = [
+        (None, {"fields": ["position", "kind"]}),
+        ("Who", {"fields": [("authors", "organisation"), "editors"]}),
+        ("What", {"fields": ["title", ("journal", "edition")]}),
+        ("Published", {"fields": [("place", "publisher"), ("year", "volume", "issue", "pages")]}),
+        ("Where to find it", {"fields": [("doi", "pmid"), ("url", "date_accessed")]}),
+        ("Free text", {"fields": ["citation_text"]}),
     ]
+
+    class Media:
+        js = ["js/admin_reference_kind.js"]
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -363,6 +419,8 @@ class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin
             path("<int:pk>/workflow/", self.admin_site.admin_view(self.workflow_view), name="%s_%s_workflow" % info),
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="%s_%s_preview" % info),
             path("<int:pk>/diff/", self.admin_site.admin_view(self.diff_view), name="%s_%s_diff" % info),
+            path("reference-lookup/", self.admin_site.admin_view(reference_lookup.lookup_view),
+                 name="%s_%s_reference_lookup" % info),
             path("<int:pk>/versions/<int:number>/restore/", self.admin_site.admin_view(self.restore_version_view),
                  name="%s_%s_restore_version" % info),
         ] + super().get_urls()
