@@ -16,29 +16,48 @@ def md(text: str) -> str:
     return dedent(text).strip()
 
 
-REFERENCE_FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "pages", "doi", "pmid", "url",
+REFERENCE_FIELDS = ("kind", "authors", "organisation", "editors", "title", "journal", "edition", "place",
+                    "publisher", "year", "volume", "issue", "pages", "doi", "pmid", "url", "date_accessed",
                     "citation_text")
+_EMPTY = {**dict.fromkeys(REFERENCE_FIELDS, ""), "year": None, "date_accessed": None}
 
 
 def ref(authors, title, journal, year, volume="", issue="", pages="", doi="", pmid="", url="") -> dict:
-    return {"authors": authors, "title": title, "journal": journal, "year": year, "volume": volume,
-            "issue": issue, "pages": pages, "doi": doi, "pmid": pmid, "url": url, "citation_text": ""}
+    """A journal article."""
+    return {**_EMPTY, "kind": "journal", "authors": authors, "title": title, "journal": journal, "year": year,
+            "volume": volume, "issue": issue, "pages": pages, "doi": doi, "pmid": pmid, "url": url}
+
+
+def book(title, *, authors="", editors="", edition="", place="", publisher="", year=None) -> dict:
+    return {**_EMPTY, "kind": "book", "authors": authors, "editors": editors, "title": title, "edition": edition,
+            "place": place, "publisher": publisher, "year": year}
+
+
+def guideline(organisation, title, *, place="", publisher="", year=None, url="", cited=None) -> dict:
+    """A guideline or report; online when it has a URL (then with the day it was read)."""
+    return {**_EMPTY, "kind": "report", "organisation": organisation, "title": title, "place": place,
+            "publisher": publisher, "year": year, "url": url, "date_accessed": cited}
 
 
 def cite(text: str, url: str = "") -> dict:
-    """A source that does not fit the structured fields (a book or a guideline)."""
-    return {**{f: "" for f in REFERENCE_FIELDS}, "year": None, "citation_text": text, "url": url}
+    """A source that fits none of the types: the free-text citation."""
+    return {**_EMPTY, "kind": "other", "citation_text": text, "url": url}
 
 
 # --- shared sources ------------------------------------------------------------------------
 
-GRAYS = cite("Standring S, editor. Gray's anatomy: the anatomical basis of clinical practice. 41st ed. "
-             "London: Elsevier; 2016.")
-NICE_OA = cite("National Institute for Health and Care Excellence. Osteoarthritis in over 16s: diagnosis and "
-               "management. NICE guideline NG226. London: NICE; 2022.", "https://www.nice.org.uk/guidance/ng226")
-NICE_BACK = cite("National Institute for Health and Care Excellence. Low back pain and sciatica in over 16s: "
-                 "assessment and management. NICE guideline NG59. London: NICE; 2016.",
-                 "https://www.nice.org.uk/guidance/ng59")
+# The day the demo's online sources were read (Citing Medicine's "[cited …]").
+CITED = date(2026, 1, 15)
+NICE = "National Institute for Health and Care Excellence"
+
+GRAYS = book("Gray's anatomy: the anatomical basis of clinical practice", editors="Standring S", edition="41",
+             place="London", publisher="Elsevier", year=2016)
+NICE_OA = guideline(NICE, "Osteoarthritis in over 16s: diagnosis and management (NICE guideline NG226)",
+                    place="London", publisher="NICE", year=2022, url="https://www.nice.org.uk/guidance/ng226",
+                    cited=CITED)
+NICE_BACK = guideline(NICE, "Low back pain and sciatica in over 16s: assessment and management (NICE guideline NG59)",
+                      place="London", publisher="NICE", year=2016, url="https://www.nice.org.uk/guidance/ng59",
+                      cited=CITED)
 SKOU_2015 = ref("Skou ST, Roos EM, Laursen MB, Rathleff MS, Arendt-Nielsen L, Simonsen O, et al.",
                 "A randomized, controlled trial of total knee replacement", "N Engl J Med", 2015, "373", "17",
                 "1597-1606")
@@ -1012,8 +1031,8 @@ ARTICLES = [
             ref("Clarke B", "Normal bone anatomy and physiology", "Clin J Am Soc Nephrol", 2008, "3", "Suppl 3",
                 "S131-S139"),
             GRAYS,
-            cite("Moore KL, Dalley AF, Agur AMR. Clinically oriented anatomy. 8th ed. Philadelphia: Wolters "
-                 "Kluwer; 2018."),
+            book("Clinically oriented anatomy", authors="Moore KL, Dalley AF, Agur AMR", edition="8",
+                 place="Philadelphia", publisher="Wolters Kluwer", year=2018),
         ],
     },
     {
