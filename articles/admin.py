@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import citations, reference_lookup, services
@@ -125,7 +126,7 @@ class ReferenceKindField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         kind = Reference._meta.get_field("kind")
-        super().__init__(choices=kind.choices, required=False, initial=kind.default, label=kind.verbose_name,
+        super().__init__(choices=kind.choices, required=False, initial=kind.default, label=capfirst(kind.verbose_name),
                          help_text=kind.help_text, **kwargs)
 
     def clean(self, value):

@@ -99,7 +99,7 @@ FIELDS_OF = {
 
 KIND_LABELS = {
     JOURNAL: "journal articles", BOOK: "books", CHAPTER: "book chapters", WEBPAGE: "web pages",
-    REPORT: "guidelines and reports", OTHER: '"Other"',
+    REPORT: "guidelines or reports", OTHER: '"Other"',
 }
 
 
@@ -195,6 +195,8 @@ def editors_element(text: str) -> str:
     if not text:
         return ""
     names = name_list(text).rstrip(".")
+    if _has_et_al(names):
+        names += "."
     plural = len(_names(text)) > 1 or _has_et_al(text)
     return f"{names}, {'editors' if plural else 'editor'}."
 

@@ -454,7 +454,14 @@ class Reference(models.Model):
         # before the validators see them; only a value that cannot be one gets a message.
         self.doi = citations.normalize_doi(self.doi or "")
         self.pmid = citations.normalize_pmid(self.pmid or "")
-        super().clean_fields(exclude=exclude)
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            # "This cannot be a DOI" says it all: no "at most 12 characters" beside it.
+            for name, message in (("doi", citations.DOI_MESSAGE), ("pmid", citations.PMID_MESSAGE)):
+                if message in ValidationError(error.error_dict.get(name, [])).messages:
+                    error.error_dict[name] = [ValidationError(message, code="invalid")]
+            raise
 
     def clean(self):
         # A reference written only as free text is an "Other", whatever type was left selected.

@@ -91,13 +91,16 @@
     status.classList.toggle("errornote", !!isError);
   }
 
-  function fill(row, fields) {
+  /* ``asked``: the identifier that was looked up, replaced by its clean form without asking. */
+  function fill(row, fields, asked) {
     var typed = [];
     Object.keys(fields).forEach(function (name) {
       var field = input(row, name);
       var value = String(fields[name]);
       if (!field || field.value.trim() === value) return;
-      if (name === "kind") {
+      if (name === asked) {
+        field.value = value;
+      } else if (name === "kind") {
         // The type is never empty: change it freely only while the row has no title yet.
         if (input(row, "title").value.trim() === "") field.value = value; else typed.push(name);
       } else if (field.value.trim() === "") {
@@ -134,7 +137,7 @@
         });
       })
       .then(function (answer) {
-        if (answer.ok) fill(row, answer.fields);
+        if (answer.ok) fill(row, answer.fields, field.getAttribute("data-lookup"));
         say(status, answer.message, !answer.ok);
       })
       .catch(function () {
@@ -151,11 +154,13 @@
       button.type = "button";
       button.className = "button reference-lookup";
       button.textContent = field.getAttribute("data-lookup") === "doi" ? "Fill from DOI" : "Fill from PubMed ID";
-      var status = document.createElement("span");
-      status.className = "reference-lookup-status";
+      // The answer goes on its own line under the field's help text, read out when it changes.
+      var status = document.createElement("div");
+      status.className = "help reference-lookup-status";
       status.setAttribute("role", "status");
       status.setAttribute("aria-live", "polite");
-      field.insertAdjacentElement("afterend", status);
+      var line = field.closest(".flex-container") || field;
+      line.parentNode.appendChild(status);
       field.insertAdjacentElement("afterend", button);
       button.addEventListener("click", function () { lookUp(row, field, status, button); });
     });
