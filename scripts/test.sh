@@ -4,29 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which_db="${1:-all}"; shift || true
-PYTEST=(.venv/bin/pytest "$@")
+# pytest-xdist: BONESPINE_TEST_WORKERS processes per pass (default: one per CPU; 0 = no xdist).
+# Each worker has its own test database, Redis database and live server (tests/conftest.py).
+PYTEST=(.venv/bin/pytest -n "${BONESPINE_TEST_WORKERS:-auto}" --dist worksteal "$@")
 
 # --- system packages --------------------------------------------------------------
+bash scripts/install-system-packages.sh postgresql chromium redis-server
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-missing=()
-[ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing system packages: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "Missing system packages: ${missing[*]}. Install them (e.g. sudo apt-get install ${missing[*]}) and run again." >&2
-    exit 2
-  fi
-fi
+# A port nobody listens on (others may run the suite on this machine at the same time).
+free_port() { .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 export BONESPINE_CHROMIUM="${BONESPINE_CHROMIUM:-$(command -v chromium)}"
 
 # --- a throwaway Redis for the cache and view-buffer tests --------------------------
 redis_dir="$(mktemp -d /tmp/bonespine-redis.XXXXXX)"
-redis_port="${BONESPINE_REDIS_PORT:-$(( 40000 + RANDOM % 20000 ))}"
+redis_port="${BONESPINE_REDIS_PORT:-$(free_port)}"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$redis_dir" \
   --daemonize yes --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -46,7 +37,7 @@ run_postgres() {
   local bindir tmp port
   bindir="$(pg_bindir)"
   tmp="$(mktemp -d /tmp/bonespine-pg.XXXXXX)"
-  port="${BONESPINE_PG_PORT:-$(( 20000 + RANDOM % 20000 ))}"
+  port="${BONESPINE_PG_PORT:-$(free_port)}"
   local as=()
   if [ "$(id -u)" = 0 ]; then
     chown postgres: "$tmp"   # initdb refuses to run as root
@@ -57,7 +48,13 @@ run_postgres() {
   "${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -o \
     "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   trap '"${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$tmp"; stop_redis' EXIT
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" BONESPINE_EXPECT_DB=postgresql "${PYTEST[@]}" || status=1
+  # After the SQLite pass, the browser tests marked backend_independent (their result cannot
+  # depend on the database) are deselected here: they ran once already. The others, such as
+  # the workflow walkthrough and the search pages, run on both backends.
+  local once=0
+  [ "$which_db" = all ] && once=1
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" BONESPINE_EXPECT_DB=postgresql \
+    BONESPINE_DESELECT_BACKEND_INDEPENDENT="$once" "${PYTEST[@]}" || status=1
   "${as[@]}" "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null
   rm -rf "$tmp"
   trap stop_redis EXIT
