@@ -145,7 +145,9 @@ class Desk:
         return [b.strip() for b in self.page.locator(".workflow-panel button").all_inner_texts()]
 
     def messages(self) -> str:
-        self.page.wait_for_selector(".messagelist")
+        if self.page.locator(".messagelist").count() == 0:  # the page we landed on says nothing: say where we are
+            heading = self.page.locator("h1").all_inner_texts()
+            pytest.fail(f"{self.username}: no message on {self.page.url} ({heading}); problems: {self.problems}")
         errors = self.page.locator(".messagelist .error, .errornote, .errorlist")
         assert errors.count() == 0, errors.all_inner_texts()
         return self.page.inner_text(".messagelist")
