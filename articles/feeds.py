@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -98,9 +97,31 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
         return self.description(scope)
 
 
+class CategoryMoved(Exception):
+    """The feed was asked for by a category's old slug; ``category`` is where it lives now."""
+
+    def __init__(self, category: Category):
+        super().__init__(category.slug)
+        self.category = category
+
+
 class CategoryFeed(LatestArticlesFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except CategoryMoved as moved:  # an old address: 301 to the same feed at the current one
+            name = f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
+            return HttpResponsePermanentRedirect(reverse(name, kwargs={"slug": moved.category.slug}))
+
     def get_object(self, request, slug):
-        return FeedScope(request=request, category=get_object_or_404(Category, slug=slug))
+        try:
+            category = selectors.category_for_page(slug=slug)
+        except Http404:
+            moved = selectors.redirect_for_old_category_slug(slug=slug)
+            if moved is None:
+                raise
+            raise CategoryMoved(moved)
+        return FeedScope(request=request, category=category)
 
     def title(self, scope):
         return feed_text(f"{settings.SITE_NAME}: {scope.category.name}")

@@ -134,9 +134,10 @@ def connect_signals() -> None:
 
     from authors.models import Author
 
-    from .models import Article, Category, PublishedVersion, SlugRedirect
+    from .models import Article, Category, CategoryRedirect, PublishedVersion, SlugRedirect
 
-    for model in (Article, PublishedVersion, Category, Author, FlatPage, Site, Tag, TaggedItem, SlugRedirect):
+    for model in (Article, PublishedVersion, Category, Author, FlatPage, Site, Tag, TaggedItem, SlugRedirect,
+                  CategoryRedirect):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
     m2m_changed.connect(content_changed, sender=FlatPage.sites.through, dispatch_uid="pagecache-flatpage-sites")

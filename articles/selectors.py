@@ -115,8 +115,30 @@ def popular_articles(*, period: str = DEFAULT_POPULAR_PERIOD, limit: int = 5) ->
     return articles
 
 
+def categories_ordered():
+    """Every category in the editors' order: ``position``, then name.
+
+    Written out because the model's ``Meta.ordering`` is dropped from queries that
+    aggregate (``GROUP BY``), such as the counts below.
+    """
+    return Category.objects.order_by("position", "name", "pk")
+
+
 def categories_with_counts():
-    return Category.objects.with_published_counts()
+    """Every category in the editors' order, each with ``published_count``."""
+    return categories_ordered().with_published_counts()
+
+
+def category_for_page(*, slug: str) -> Category:
+    return get_object_or_404(Category, slug=slug)
+
+
+def redirect_for_old_category_slug(*, slug: str) -> Category | None:
+    """The category that used to live at ``slug``, if any."""
+    from .models import CategoryRedirect
+
+    found = CategoryRedirect.objects.filter(old_slug=slug).select_related("category").first()
+    return found.category if found else None
 
 
 def category_articles(*, category: Category):

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from . import search as search_module
 from . import selectors, viewcounts
-from .models import Category
 
 PAGE_SIZE = 12
 
@@ -37,6 +36,12 @@ def home(request):
     )
 
 
+def moved_permanently(request, location: str) -> HttpResponsePermanentRedirect:
+    """A 301 to ``location`` that keeps the query string (e.g. ``?page=2``)."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+
+
 @require_safe
 def article_detail(request, slug):
     try:
@@ -55,7 +60,13 @@ def article_detail(request, slug):
 
 @require_safe
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
+    try:
+        category = selectors.category_for_page(slug=slug)
+    except Http404:
+        moved = selectors.redirect_for_old_category_slug(slug=slug)
+        if moved is None:
+            raise
+        return moved_permanently(request, moved.get_absolute_url())
     page = paginate(request, selectors.category_articles(category=category))
     return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
 
