@@ -153,10 +153,14 @@ def public_tag(*, slug: str) -> Tag:
     return get_object_or_404(Tag.objects.filter(article__in=Article.objects.published()).distinct(), slug=slug)
 
 
-def featured_author(*, article: Article | None = None) -> Author | None:
-    """The author for the "Know your author" box: the article's, else the most prolific."""
+def featured_author(*, article: Article | None = None, author: Author | None = None) -> Author | None:
+    """The author for the "Know your author" box: the one of the page being read (the
+    article's author on an article page, the author on an author page), else the most
+    prolific."""
     if article is not None:
         return article.author
+    if author is not None:
+        return author
     return (
         Author.objects.annotate(n=Count("articles", filter=Q(articles__in=Article.objects.published())))
         .filter(n__gt=0)

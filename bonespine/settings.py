@@ -200,7 +200,10 @@ AXES_LOCKOUT_CALLABLE = "bonespine.views.login_locked_out"
 # with its address and browser (the admin's own history already records who changed what).
 AXES_DISABLE_ACCESS_LOG = True
 
+# The locale sets how dates read on every page: templates write {{ value|date }} (the locale's
+# DATE_FORMAT), and bonespine/formats/ adjusts a locale's formats (en-GB: "12 March 2024").
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["bonespine.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -9,9 +9,9 @@ from .. import pagecache, selectors
 register = template.Library()
 
 
-def sidebar_context(article=None) -> dict:
+def sidebar_context(article=None, author=None) -> dict:
     return {
-        "sidebar_author": selectors.featured_author(article=article),
+        "sidebar_author": selectors.featured_author(article=article, author=author),
         "categories": selectors.categories_with_counts(),
         "featured": selectors.featured_articles(limit=5, exclude_pk=getattr(article, "pk", None)),
         "popular": selectors.popular_articles(limit=4),
@@ -19,16 +19,19 @@ def sidebar_context(article=None) -> dict:
 
 
 @register.simple_tag
-def sidebar(article=None):
+def sidebar(article=None, author=None):
     """The primary sidebar: know your author, explore articles, featured, popular.
 
-    The same for every page of one article (or every other page), so its HTML is kept
-    in the cache under the content generation: any content change rebuilds it, and
-    the popular list in it lags by at most ``BONESPINE_POPULAR_SECONDS``.
+    "Know your author" shows the author of the page being read: ``article``'s author on an
+    article page, ``author`` on an author page, a featured author elsewhere. The sidebar is
+    the same for every page of one article, of one author, or every other page, so its
+    HTML is kept in the cache under the content generation and that article or author: any
+    content change rebuilds it, and the popular list in it lags by at most
+    ``BONESPINE_POPULAR_SECONDS``.
     """
-    key = f"bonespine:sidebar:{pagecache.generation()}:{getattr(article, 'pk', 0)}"
+    key = f"bonespine:sidebar:{pagecache.generation()}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string("includes/sidebar.html", sidebar_context(article))
+        html = render_to_string("includes/sidebar.html", sidebar_context(article, author))
         cache.set(key, html, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
     return mark_safe(html)  # our own template's output

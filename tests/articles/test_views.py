@@ -79,7 +79,7 @@ class TestArticlePage:
         assert "<title>Muscle cramps · Bonespine</title>" in html
         assert '<a rel="author" href="/authors/dr-asha-rao/">Dr Asha Rao</a>, MBBS, MS (Orthopaedics)' in html
         updated = timezone.localtime(full_article.content_updated_at)
-        assert f'Last updated on <time datetime="{updated:%Y-%m-%d}">{updated:%B} {updated.day}, {updated:%Y}</time>' in html
+        assert f'Last updated on <time datetime="{updated:%Y-%m-%d}">{updated.day} {updated:%B %Y}</time>' in html
         assert "<p>Cramps are <strong>sudden</strong> and painful.</p>" in html
 
     def test_skip_links(self, client, full_article):
