@@ -10,7 +10,8 @@ every page misses the cache and is rebuilt. Old entries simply expire.
 Never cached: requests with a session cookie (logged-in staff), the admin,
 previews (they live under /admin/), non-GET requests, responses that set a cookie
 (e.g. a form's CSRF cookie) or say ``private``/``no-store``, and anything but
-200/301/404 answers.
+200/301/404/410 answers (410: a withdrawn article, whose next publication bumps the
+generation like any other change).
 
 Popular lists are part of every cached page: new views show up when the cache
 entry expires, at most ``BONESPINE_PAGE_CACHE_SECONDS`` (default 300 s) later.
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "bonespine:content-generation"
 SKIP_PREFIXES = ("/admin/", "/healthz", "/views/", "/static/", "/media/")
-CACHEABLE_STATUS = {200, 301, 404}
+CACHEABLE_STATUS = {200, 301, 404, 410}
 
 
 def enabled() -> bool:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.flatpages import views as flatpage_views
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve, reverse
@@ -220,12 +220,49 @@ def related_articles(*, article: Article, limit: int = 4):
 
 
 def redirect_for_old_slug(*, slug: str) -> Article | None:
-    """The published article that used to live at ``slug``, if any."""
+    """The published or withdrawn article that used to live at ``slug``, if any (its
+    current address then answers 200 or 410)."""
     from .models import SlugRedirect
 
-    found = SlugRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published()).select_related(
-        "article").first()
+    found = (
+        SlugRedirect.objects.filter(old_slug=slug)
+        .filter(Q(article__in=Article.objects.published()) | Q(article__in=withdrawn_articles()))
+        .select_related("article").first()
+    )
     return found.article if found else None
+
+
+WITHDRAWN_STATUSES = (Article.Status.UNPUBLISHED, Article.Status.ARCHIVED)
+
+
+def withdrawn_articles():
+    """Articles that were public and were taken offline (unpublished or archived, and not
+    published again since; a withdrawn article reopened as a draft stays withdrawn), each
+    with ``withdrawn_at`` (the last withdrawal in the transition log) and ``last_title``
+    (the title of its last published version).
+
+    Never-published drafts are not among them: they have no withdrawal step.
+    """
+    from .models import ArticleTransition, PublishedVersion
+
+    withdrawals = ArticleTransition.objects.filter(article=OuterRef("pk"), to_status__in=WITHDRAWN_STATUSES)
+    return (
+        Article.objects.filter(live_version__isnull=True, first_published_at__isnull=False)
+        .annotate(
+            withdrawn_at=Subquery(withdrawals.order_by("-at", "-pk").values("at")[:1]),
+            last_title=Subquery(
+                PublishedVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("title")[:1]
+            ),
+        )
+        .filter(withdrawn_at__isnull=False)
+    )
+
+
+def withdrawn_article(*, slug: str) -> Article | None:
+    """The withdrawn article at ``slug`` with its category (one query), or ``None``."""
+    return withdrawn_articles().select_related("category").only(
+        "slug", "title", "first_published_at", "category__name", "category__slug"
+    ).filter(slug=slug).first()
 
 
 # --- The sitemap and the feeds ------------------------------------------------------------

@@ -47,6 +47,9 @@ def article_detail(request, slug):
     try:
         article = selectors.article_for_page(slug=slug)
     except Http404:
+        withdrawn = selectors.withdrawn_article(slug=slug)
+        if withdrawn is not None:
+            return article_withdrawn(request, withdrawn)
         moved = selectors.redirect_for_old_slug(slug=slug)
         if moved is None:
             raise
@@ -56,6 +59,12 @@ def article_detail(request, slug):
         "articles/article_detail.html",
         {"article": article, "page": article.live_version, "related": selectors.related_articles(article=article)},
     )
+
+
+def article_withdrawn(request, article):
+    """410 Gone: a short notice for an article that was public and has been withdrawn
+    (cacheable like a 404; publishing it again changes the content generation)."""
+    return render(request, "articles/article_withdrawn.html", {"article": article}, status=410)
 
 
 @require_safe

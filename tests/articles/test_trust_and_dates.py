@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from articles.models import Article
+from articles import services
+from articles.models import Article, ArticleTransition
 from tests.factories import (
     AuthorFactory,
     CategoryFactory,
@@ -105,6 +106,12 @@ class TestDates:
         html = client.get("/authors/dr-rhea-kapoor/").content.decode()
         assert "reviewed 9 March 2024" in text_of(html)
         assert not US_STYLE.search(text_of(html))
+
+    def test_withdrawn_notice(self, client, article):
+        services.article_unpublish(article=article, by=UserFactory(is_superuser=True, is_staff=True), comment="Old.")
+        ArticleTransition.objects.filter(article=article, to_status="unpublished").update(at=UPDATED)
+        html = client.get("/articles/knee-pain/").content.decode()
+        assert "withdrawn on 12 March 2024" in text_of(html)
 
     def test_the_style_follows_the_locale(self, client, article, settings):
         settings.LANGUAGE_CODE = "en-us"
