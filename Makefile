@@ -28,7 +28,12 @@ demo: migrate
 accounts: migrate
 	$(BIN)/python manage.py create_demo_accounts
 
+# The development server, with the scheduled jobs (manage.py run_jobs) in the background: they
+# stop when the server stops. Links in e-mails use this server's port (BONESPINE_SITE_URL).
 run: demo accounts
+	@export BONESPINE_SITE_URL="$${BONESPINE_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(BIN)/python manage.py run_jobs & jobs=$$!; \
+	trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production-like: DEBUG off, WhiteNoise static files, gunicorn (gunicorn.conf.py) on plain http
@@ -38,7 +43,8 @@ serve: $(VENV)/.runtime
 	@export DJANGO_DEBUG=0 PORT=$(PORT) \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}"; \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  BONESPINE_SITE_URL="$${BONESPINE_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	if [ -z "$${REDIS_URL:-$${CACHE_URL:-}}" ]; then \
 	  export WEB_CONCURRENCY="$${WEB_CONCURRENCY:-1}" GUNICORN_THREADS="$${GUNICORN_THREADS:-4}"; fi; \
 	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
