@@ -540,7 +540,7 @@ def test_workflow_comments_are_inert_in_the_admin(client, admin_client):
     services.article_submit(article=article, by=editor)
     client.force_login(reviewer)
     response = client.post(reverse("admin:articles_article_workflow", args=[article.pk]),
-                           {"action": "request_changes", "comment": paragraphs(rounds[-1])})
+                           {"_workflow": "request_changes", "_workflow_comment": paragraphs(rounds[-1])})
     assert response.status_code == 302
     assert article.transitions.filter(comment=paragraphs(rounds[-1])).exists()
     report.page("admin article change (workflow history)", admin_client.get(
