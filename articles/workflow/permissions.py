@@ -58,7 +58,12 @@ def roles_for(user, article: Article) -> frozenset[str]:
 def guards_hold(action: table.Action, article: Article, user=None) -> bool:
     """The table's guards of ``action``: facts about the article (and the person) that decide
     whether the action is offered at all."""
-    return all(_GUARDS[guard](user, article) for guard in action.requires if guard in table.GUARDS)
+    return all(guard_holds(guard, article, user) for guard in action.requires if guard in table.GUARDS)
+
+
+def guard_holds(guard: str, article: Article, user=None) -> bool:
+    """One guard of the table (e.g. ``table.LIVE``) for ``article`` and ``user``."""
+    return _GUARDS[guard](user, article)
 
 
 def _for_me(user, article: Article) -> bool:

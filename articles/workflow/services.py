@@ -62,7 +62,7 @@ def _check_requirements(action: table.Action, article: Article, *, by=None, comm
                         reviewer=None) -> None:
     """What the table says ``action`` requires, beyond role and state (guards included)."""
     for requirement in action.requires:
-        if requirement in table.GUARDS and not permissions.guards_hold(_only(action, requirement), article, by):
+        if requirement in table.GUARDS and not permissions.guard_holds(requirement, article, by):
             raise ArticleError(_GUARD_MESSAGES[requirement](article))
         if requirement == table.READY and (problems := _missing_for_review(article)):
             raise ArticleError("Before review the article needs " + ", ".join(problems) + ".")
@@ -77,10 +77,6 @@ def _check_requirements(action: table.Action, article: Article, *, by=None, comm
         # SIGN_OFF_INTACT is checked by article_publish itself: failing it voids the sign-off.
     if reviewer is not None and (not reviewer.is_medical_reviewer or reviewer.pk == article.author_id):
         raise ArticleError("Ask a qualified medical reviewer who did not write this article.")
-
-
-def _only(action: table.Action, requirement: str) -> table.Action:
-    return table.Action(action.name, "", action.target, action.allowed, requires=(requirement,))
 
 
 _GUARD_MESSAGES = {
@@ -104,8 +100,8 @@ def _begin(name: str, article: Article, by, **inputs) -> tuple[table.Action, Art
     """Authorize, lock, and check the state and requirements of action ``name``; return the locked article."""
     action = _authorize(name, article, by)
     article = _locked(article)
-    if table.LIVE in action.requires:
-        _check_requirements(_only(action, table.LIVE), article, by=by)  # "not live" says more than "wrong state"
+    if table.LIVE in action.requires and not permissions.guard_holds(table.LIVE, article, by):
+        raise ArticleError(_GUARD_MESSAGES[table.LIVE](article))  # "not live" says more than "wrong state"
     if article.status not in action.sources(permissions.roles_for(by, article)):
         raise ArticleError(action.state_error(article.status))
     _check_requirements(action, article, by=by, **inputs)
