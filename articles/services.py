@@ -117,8 +117,7 @@ def article_update(
     if changed_fields is None:
         article.save()
     else:
-        auto_now = [f.name for f in Article._meta.concrete_fields if getattr(f, "auto_now", False)]
-        article.save(update_fields={*changed_fields, *auto_now})
+        article.save(update_fields={*changed_fields, *auto_now_fields(Article)})
     if old_slug:
         article_slug_changed(article=article, old_slug=old_slug)
     _replace_parts(article, sections, references)
@@ -192,6 +191,11 @@ def article_restore_content(*, article: Article, by, content: dict, source: str)
     return workflow_services.article_back_to_draft(
         article=article, by=by, comment=f"Restored the content of {source} as a new draft.{note} The live page "
         "keeps the signed-off version until this is reviewed and published.")
+
+
+def auto_now_fields(model) -> list[str]:
+    """``auto_now`` fields, which a save with ``update_fields`` must name to move them."""
+    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
 def article_slug_changed(*, article: Article, old_slug: str) -> None:

@@ -84,13 +84,8 @@ def upsert(model, lookup: dict, values: dict):
         return obj, "unchanged"
     for field in changed:
         setattr(obj, field, values[field])
-    obj.save(update_fields=changed + auto_now_fields(model))
+    obj.save(update_fields=changed + services.auto_now_fields(model))
     return obj, "updated"
-
-
-def auto_now_fields(model) -> list[str]:
-    """``auto_now`` fields, which a save with ``update_fields`` must name to move them."""
-    return [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
 def attach_image(obj, field: str, make) -> bool:
