@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import secrets
 from urllib.parse import unquote
 
 from django.utils.html import escape, format_html
@@ -60,6 +61,11 @@ _PMID_PASTE = re.compile(
     )?(?P<pmid>\d{1,10})/?(?:[?\#]\S*)?$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def new_reference_key() -> str:
+    """A stable, random name for a reference ("r" + 8 hex digits): in-text citations point to it."""
+    return "r" + secrets.token_hex(4)
 
 
 def normalize_doi(value: str) -> str:

@@ -371,6 +371,11 @@ class Reference(models.Model):
         OTHER = "other", "Other (free text)"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    key = models.SlugField(
+        max_length=16, default=citations.new_reference_key,
+        help_text="Stable name of this reference: citations in the text point to it (numbers are worked out "
+        "from the order of first citation).",
+    )
     position = models.PositiveSmallIntegerField(
         default=0,
         help_text="Order in the reference list, lower numbers first: use Move up / Move down, or type a number "
@@ -442,6 +447,11 @@ class Reference(models.Model):
         verbose_name = "reference"
         verbose_name_plural = "references"
         constraints = [
+            models.UniqueConstraint(
+                fields=["article", "key"],
+                name="reference_key_unique_in_article",
+                violation_error_message="Two references of this article cannot share the same key.",
+            ),
             models.CheckConstraint(
                 condition=~Q(title="") | ~Q(citation_text=""),
                 name="reference_has_title_or_citation",
