@@ -70,8 +70,28 @@ def content_changed(**kwargs) -> None:
     transaction.on_commit(bump_generation)
 
 
+# Query parameters that only tell analytics where a visitor came from: no page reads them,
+# so a link shared with ``?utm_source=…`` or ``?fbclid=…`` is the same cache entry as the bare one.
+TRACKING_PARAMETERS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
+
+
+def is_tracking_parameter(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
+def cache_query(request) -> str:
+    """The query string as the cache sees it: tracking parameters dropped, the rest as sent."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return ""
+    kept = [part for part in raw.split("&") if part and not is_tracking_parameter(part.split("=", 1)[0])]
+    return "&".join(kept)
+
+
 def _key(request) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}"
+    # The scheme is part of the key: a page filled over http must never answer an https
+    # request (redirects, the CSP's upgrade-insecure-requests and cookies differ).
+    raw = f"{request.scheme}|{request.get_host()}|{request.path}?{cache_query(request)}"
     return f"bonespine:page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 

@@ -3,29 +3,48 @@
 Each section costs one query whatever the number of rows: ``items()`` returns a list,
 so the paginator counts it with ``len()`` instead of a ``COUNT`` query (fine far below
 the 50,000 URLs a sitemap may hold).
-Addresses use the host the sitemap was requested on (``RequestSite``), not the
-``Site`` row, so development, staging and production each list their own URLs.
+Addresses use the configured site address (``BONESPINE_SITE_URL``: its scheme and host),
+never the request's ``Host`` header nor the ``Site`` row, like every absolute URL
+(:mod:`articles.structured_data`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.contrib.sites.requests import RequestSite
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import selectors
 
 
-class RequestHostSitemap(Sitemap):
-    """A sitemap whose absolute URLs use the given (request) site instead of the ``Site`` row."""
+@dataclass(frozen=True)
+class ConfiguredSite:
+    """What the sitemap framework reads of a site (``domain``), from ``settings.SITE_URL``."""
 
-    def __init__(self, site=None):
-        self.request_site = site
+    domain: str
+    protocol: str
+
+    @classmethod
+    def from_settings(cls) -> ConfiguredSite:
+        parts = urlsplit(settings.SITE_URL)
+        return cls(domain=parts.netloc, protocol=parts.scheme)
+
+
+class RequestHostSitemap(Sitemap):
+    """A sitemap whose absolute URLs use the configured site address instead of the ``Site``
+    row or the request (the name is historical)."""
+
+    def __init__(self, site: ConfiguredSite | None = None):
+        self.configured_site = site or ConfiguredSite.from_settings()
 
     def get_urls(self, page=1, site=None, protocol=None):
-        return super().get_urls(page=page, site=self.request_site or site, protocol=protocol)
+        site = self.configured_site
+        return super().get_urls(page=page, site=site, protocol=site.protocol)
 
 
 class ArticleSitemap(RequestHostSitemap):
@@ -91,5 +110,5 @@ SITEMAPS = {
 
 @require_safe
 def sitemap(request):
-    site = RequestSite(request)
+    site = ConfiguredSite.from_settings()
     return sitemap_views.sitemap(request, sitemaps={name: cls(site) for name, cls in SITEMAPS.items()})

@@ -1,8 +1,10 @@
 """What crawlers and link previews read about a page: canonical URLs and JSON-LD.
 
-Every absolute URL is built from the current request (its scheme and host), never
-from the ``Site`` row, so the same code serves 127.0.0.1, a staging host and
-production. The JSON-LD builder only touches rows the article page has already
+Every absolute URL is built from the configured site address (``BONESPINE_SITE_URL``,
+``settings.SITE_URL``), never from the request's ``Host`` header or scheme: a site reachable
+under several names (``bonespine.example`` and ``www.bonespine.example``, 127.0.0.1 and
+localhost) gives crawlers one canonical address, and a forged ``Host`` cannot put another
+domain into a cached page. The JSON-LD builder only touches rows the article page has already
 joined, so it costs no queries. (The reads behind the sitemap and the feeds are
 selectors: :mod:`articles.selectors`.)
 """
@@ -10,6 +12,7 @@ selectors: :mod:`articles.selectors`.)
 from __future__ import annotations
 
 import json
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,9 +28,22 @@ SPECIALTY = "https://schema.org/Musculoskeletal"
 # --- URLs ----------------------------------------------------------------------------------
 
 
+def site_origin() -> str:
+    """``scheme://host[:port]`` of ``settings.SITE_URL``."""
+    parts = urlsplit(settings.SITE_URL)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def absolute_url(request, location: str) -> str:
-    """``location`` (a path or an already absolute URL) as an absolute URL on the request's host."""
-    return request.build_absolute_uri(location)
+    """``location`` (a path or an already absolute URL) as an absolute URL on the configured site.
+
+    ``request`` is accepted for the callers' convenience and deliberately not read.
+    """
+    if urlsplit(location).scheme or location.startswith("//"):
+        return location  # already absolute (e.g. uploads on object storage / a CDN)
+    if location.startswith("/"):
+        return site_origin() + location
+    return urljoin(settings.SITE_URL + "/", location)
 
 
 def canonical_url(request, page_number: int | None = None) -> str:

@@ -15,6 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Absolute URLs (canonical, JSON-LD, feeds, sitemap) come from SITE_URL, never the request:
+# the test client's host, so assertions read as the pages do.
+SITE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # Off by default so tests can inspect response.context; tests/test_pagecache.py turns it on.

@@ -181,11 +181,13 @@ def evil_article():
 
 
 class TestSitemap:
-    def test_lists_public_urls_on_the_request_host(self, client, settings, site_data):
-        settings.ALLOWED_HOSTS = [HOST]
+    def test_lists_public_urls_on_the_configured_site_url(self, client, settings, site_data):
+        # Neither the request's Host header nor the Site row: BONESPINE_SITE_URL.
+        settings.ALLOWED_HOSTS = [HOST, "other.test"]
+        settings.SITE_URL = f"https://{HOST}"
         Site.objects.filter(pk=settings.SITE_ID).update(domain="example.com")
-        entries = sitemap_entries(client.get("/sitemap.xml", HTTP_HOST=HOST))
-        base = f"http://{HOST}"
+        entries = sitemap_entries(client.get("/sitemap.xml", HTTP_HOST="other.test"))
+        base = f"https://{HOST}"
         expected = {
             "/", "/about/", "/contact/", "/policies/", "/editorial-policy/",
             "/articles/muscle-cramps/",
@@ -194,7 +196,7 @@ class TestSitemap:
             "/tags/cramp/", "/tags/sports-injury/",
         }
         assert set(entries) == {base + path for path in expected}
-        assert all("example.com" not in loc for loc in entries)
+        assert all("example.com" not in loc and "other.test" not in loc for loc in entries)
 
     def test_lastmod_for_articles_and_categories(self, client, site_data):
         article = site_data["article"]
@@ -210,9 +212,9 @@ class TestSitemap:
                        "/disclaimer/"):
             assert absent not in text
 
-    def test_https_when_requested_over_https(self, client, site_data):
+    def test_scheme_of_the_site_url_whatever_the_request_came_over(self, client, site_data):
         entries = sitemap_entries(client.get("/sitemap.xml", secure=True))
-        assert entries and all(loc.startswith("https://testserver/") for loc in entries)
+        assert entries and all(loc.startswith("http://testserver/") for loc in entries)
 
     def test_query_count_does_not_grow_with_articles(self, client, site_data):
         client.get("/sitemap.xml")  # warm the Site cache
@@ -242,9 +244,10 @@ def test_robots_txt(client):
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def test_robots_txt_uses_the_request_host_and_scheme(client, settings):
-    settings.ALLOWED_HOSTS = [HOST]
-    response = client.get("/robots.txt", HTTP_HOST=HOST, secure=True)
+def test_robots_txt_uses_the_configured_site_url(client, settings):
+    settings.ALLOWED_HOSTS = [HOST, "other.test"]
+    settings.SITE_URL = f"https://{HOST}"
+    response = client.get("/robots.txt", HTTP_HOST="other.test")
     assert f"Sitemap: https://{HOST}/sitemap.xml" in response.content.decode().splitlines()
 
 
