@@ -1,8 +1,8 @@
 """RSS 2.0 and Atom feeds: the latest published articles, site-wide and per category.
 
 Item text comes from the live (signed-off) version; the feed framework escapes it.
-Links use the request's host (the feed object carries the request) rather than the
-``Site`` row, like the sitemap.
+Links use the configured site address (``BONESPINE_SITE_URL``), never the request's host
+nor the ``Site`` row, like the sitemap (:func:`articles.structured_data.absolute_url`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def feed_text(value: str) -> str:
 
 @dataclass(frozen=True)
 class FeedScope:
-    """What one feed request is about: the request (for absolute URLs) and the category, if any."""
+    """What one feed request is about: the request (its path) and the category, if any."""
 
     request: HttpRequest
     category: Category | None = None
