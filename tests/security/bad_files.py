@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-# Django's forms.ImageField checks with Pillow before the model's validators run;
-# these are the messages people see.
-NOT_AN_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
-BOMB = "This picture is too large to process safely."
-UNSUPPORTED = "Unsupported image type ({fmt}). Upload a JPEG, PNG or WebP picture."
+# The messages an editor sees (issue 14: the site's own, never Django's generic ones).
+NOT_AN_IMAGE = "This file is not a valid image (or it is damaged). Upload a JPEG, PNG or WebP picture."
+BOMB = "This picture is too large to process safely (30000×30000 pixels; the limit is 40 megapixels)."
+NOT_ALLOWED = "Only JPEG, PNG and WebP pictures can be uploaded (this file is {kind})."
+UNSUPPORTED = NOT_ALLOWED.replace("{kind}", "a {fmt}")
+BAD_EXTENSION = NOT_ALLOWED.replace("{kind}", "a .{ext} file")
+SVG = "SVG drawings are not accepted; export the picture as PNG."
+ANIMATED = "Animated images are not supported; upload a still JPEG, PNG or WebP."
 EMPTY = "The submitted file is empty."
-BAD_EXTENSION = "File extension “{ext}” is not allowed."
-
 
 @dataclass(frozen=True)
 class BadFile:
@@ -56,6 +57,14 @@ def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
 
 
+def animated(fmt: str) -> bytes:
+    """Two frames of different colours: an animated WebP, or an APNG for fmt="PNG"."""
+    frames = [Image.new("RGB", (40, 30), color) for color in ((200, 30, 30), (30, 30, 200))]
+    buf = io.BytesIO()
+    frames[0].save(buf, fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buf.getvalue()
+
+
 def noise_png(side: int) -> bytes:
     """A valid PNG that does not compress: ``side``² × 3 bytes, about."""
     buf = io.BytesIO()
@@ -77,23 +86,32 @@ PDF = (
 )
 
 BAD_FILES: list[BadFile] = [
-    BadFile("svg-with-script", "logo.svg", SVG_WITH_SCRIPT, "image/svg+xml", NOT_AN_IMAGE),
-    BadFile("svg-renamed-jpg", "logo.jpg", SVG_WITH_SCRIPT, "image/jpeg", NOT_AN_IMAGE),
+    BadFile("svg-with-script", "logo.svg", SVG_WITH_SCRIPT, "image/svg+xml", SVG),
+    BadFile("svg-renamed-jpg", "logo.jpg", SVG_WITH_SCRIPT, "image/jpeg", SVG),
+    BadFile("svg-renamed-png-no-xml-declaration", "logo.png", SVG_WITH_SCRIPT.split(b"\n", 1)[1], "image/png", SVG),
     BadFile("html-renamed-jpg", "photo.jpg", HTML_PAGE, "image/jpeg", NOT_AN_IMAGE),
-    BadFile("php-gif-polyglot", "avatar.gif", b"GIF89a" + PHP, "image/gif", NOT_AN_IMAGE),
+    BadFile("php-gif-polyglot", "avatar.gif", b"GIF89a" + PHP, "image/gif", BAD_EXTENSION.format(ext="gif")),
     BadFile("php-in-valid-gif", "avatar.gif", picture("GIF", mode="P", color=1) + PHP, "image/gif",
+            BAD_EXTENSION.format(ext="gif")),
+    BadFile("valid-gif-renamed-png", "avatar.png", picture("GIF", mode="P", color=1), "image/png",
             UNSUPPORTED.format(fmt="GIF")),
     BadFile("php-extension", "shell.php", JPEG, "image/jpeg", BAD_EXTENSION.format(ext="php")),
     BadFile("html-extension", "photo.jpg.html", JPEG, "text/html", BAD_EXTENSION.format(ext="html")),
+    BadFile("no-extension", "photo", JPEG, "image/jpeg",
+            NOT_ALLOWED.format(kind="a file without a .jpg, .png or .webp ending")),
     BadFile("truncated-jpeg", "cut.jpg", JPEG[: len(JPEG) // 2], "image/jpeg", NOT_AN_IMAGE),
     BadFile("truncated-png", "cut.png", PNG[: len(PNG) // 2], "image/png", NOT_AN_IMAGE),
     BadFile("empty", "empty.jpg", b"", "image/jpeg", EMPTY),
-    BadFile("gif", "anim.gif", picture("GIF", mode="P", color=1), "image/gif", UNSUPPORTED.format(fmt="GIF")),
-    BadFile("bmp", "scan.bmp", picture("BMP"), "image/bmp", UNSUPPORTED.format(fmt="BMP")),
-    BadFile("tiff", "scan.tiff", picture("TIFF"), "image/tiff", UNSUPPORTED.format(fmt="TIFF")),
-    BadFile("decompression-bomb", "huge.png", png_bomb(), "image/png", None),
+    BadFile("gif", "anim.gif", picture("GIF", mode="P", color=1), "image/gif", BAD_EXTENSION.format(ext="gif")),
+    BadFile("bmp", "scan.bmp", picture("BMP"), "image/bmp", BAD_EXTENSION.format(ext="bmp")),
+    BadFile("bmp-renamed-jpg", "scan.jpg", picture("BMP"), "image/jpeg", UNSUPPORTED.format(fmt="BMP")),
+    BadFile("tiff", "scan.tiff", picture("TIFF"), "image/tiff", BAD_EXTENSION.format(ext="tiff")),
+    BadFile("tiff-renamed-png", "scan.png", picture("TIFF"), "image/png", UNSUPPORTED.format(fmt="TIFF")),
+    BadFile("decompression-bomb", "huge.png", png_bomb(), "image/png", BOMB),
+    BadFile("animated-webp", "moving.webp", animated("WEBP"), "image/webp", ANIMATED),
+    BadFile("apng", "moving.png", animated("PNG"), "image/png", ANIMATED),
     BadFile("text-named-png", "notes.png", b"Patient notes, not a picture.\n" * 20, "image/png", NOT_AN_IMAGE),
-    BadFile("pdf", "report.pdf", PDF, "application/pdf", NOT_AN_IMAGE),
+    BadFile("pdf", "report.pdf", PDF, "application/pdf", BAD_EXTENSION.format(ext="pdf")),
     BadFile("pdf-renamed-jpg", "report.jpg", PDF, "image/jpeg", NOT_AN_IMAGE),
 ]
 
