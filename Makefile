@@ -36,20 +36,13 @@ run: demo accounts
 	trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Production-like: DEBUG off, WhiteNoise static files, gunicorn (gunicorn.conf.py) on plain http
-# on loopback. A random secret key unless DJANGO_SECRET_KEY is set; without REDIS_URL a single
-# gunicorn process (4 threads), since the page cache must be shared by all workers.
+# Production-like: nginx (deploy/nginx/: static files, uploads, compression, a 3 s micro-cache)
+# in front of gunicorn (gunicorn.conf.py) and DEBUG off, on plain http on loopback; scripts/serve.sh
+# installs nginx when missing (as root). A random secret key unless DJANGO_SECRET_KEY is set;
+# without REDIS_URL a single gunicorn process (4 threads). SERVE_NGINX=0: gunicorn alone.
 serve: $(VENV)/.runtime
-	@export DJANGO_DEBUG=0 PORT=$(PORT) \
-	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
-	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
-	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
-	  BONESPINE_SITE_URL="$${BONESPINE_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
-	if [ -z "$${REDIS_URL:-$${CACHE_URL:-}}" ]; then \
-	  export WEB_CONCURRENCY="$${WEB_CONCURRENCY:-1}" GUNICORN_THREADS="$${GUNICORN_THREADS:-4}"; fi; \
-	$(BIN)/python manage.py collectstatic --noinput -v 0 && \
-	$(BIN)/python manage.py migrate --noinput && \
-	exec $(BIN)/gunicorn -c gunicorn.conf.py
+	@export PORT=$(PORT) BONESPINE_SITE_URL="$${BONESPINE_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
+	exec bash scripts/serve.sh
 
 # Throughput/latency of the public pages vs a static file (docs/performance.md); BENCH_QUICK=1 for a smoke run.
 bench: $(VENV)/.runtime

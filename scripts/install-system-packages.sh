@@ -11,6 +11,7 @@ present() {
     chromium) command -v chromium >/dev/null 2>&1 ;;
     redis-server) command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 ;;
     make | wrk) command -v "$1" >/dev/null 2>&1 ;;
+    nginx) [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 ;;
     *) [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ] ;;
   esac
 }

@@ -9,7 +9,8 @@ which_db="${1:-all}"; shift || true
 PYTEST=(.venv/bin/pytest -n "${BONESPINE_TEST_WORKERS:-auto}" --dist worksteal "$@")
 
 # --- system packages --------------------------------------------------------------
-bash scripts/install-system-packages.sh postgresql chromium redis-server
+# nginx (+ Debian's Brotli filter module): tests/test_nginx.py runs the front server of make serve.
+bash scripts/install-system-packages.sh postgresql chromium redis-server nginx libnginx-mod-http-brotli-filter
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 # A port nobody listens on (others may run the suite on this machine at the same time).
 free_port() { .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
