@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -76,9 +77,10 @@ class Article(models.Model):
         validators=[slug_validator],
         help_text=escape("Web address: /articles/<slug>/. Filled in from the title; change it with care."),
     )
-    lead = models.TextField(
-        help_text="Opening summary in one or two short paragraphs (Markdown allowed). Shown under the title "
-        "and used as the excerpt in listings.",
+    lead = ProseEditorField(
+        config=rendering.EDITOR_CONFIG, sanitize=rendering.sanitize,
+        help_text="Opening summary in one or two short paragraphs. Shown under the title and used as the "
+        "excerpt in listings.",
     )
     lead_html = models.TextField(editable=False, blank=True)
     featured_image = SafeImageField(
@@ -257,7 +259,9 @@ class Article(models.Model):
             raise ValidationError({"image_alt": IMAGE_ALT_MESSAGE})
 
     def save(self, *args, **kwargs):
-        self.lead_html = rendering.render_markdown(self.lead)
+        # Stored sanitized whatever the path (admin, importer, shell): the allow-list is the editor's.
+        self.lead = rendering.sanitize(self.lead)
+        self.lead_html = self.lead
         if kwargs.get("update_fields") is not None and "lead" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "lead_html"}
         super().save(*args, **kwargs)
@@ -291,9 +295,10 @@ class Section(models.Model):
         "(sections are put in that order, and numbered 10, 20, 30 …, when you save).",
     )
     heading = models.CharField(max_length=200, help_text="Section heading; it appears in the Contents list.")
-    body = models.TextField(
-        help_text="Section text in Markdown: blank line between paragraphs, - for bullet lists, "
-        "**bold**, [link text](https://…). Use ### for sub-headings."
+    body = ProseEditorField(
+        config=rendering.EDITOR_CONFIG, sanitize=rendering.sanitize,
+        help_text="Section text. Paste from Word or Google Docs keeps headings, lists, bold, italic, links and "
+        "tables. Sub-headings are Heading 3 and 4; cite a reference with the “Cite” button.",
     )
     body_html = models.TextField(editable=False, blank=True)
     anchor = models.SlugField(
@@ -339,7 +344,7 @@ class Section(models.Model):
         return rendering.make_anchor(self.heading if heading is None else heading, taken)
 
     def clean(self):
-        if self.anchor in rendering.RESERVED_ANCHORS or (self.anchor and self.anchor[0].isdigit()):
+        if self.anchor and rendering.anchor_is_reserved(self.anchor):
             raise ValidationError(
                 {"anchor": "This anchor is used by the page itself or starts with a digit; choose another "
                            "or leave it empty."}
@@ -351,7 +356,8 @@ class Section(models.Model):
             raise ValidationError({"anchor": SECTION_ANCHOR_MESSAGE})
 
     def save(self, *args, **kwargs):
-        self.body_html = rendering.render_markdown(self.body)
+        self.body = rendering.sanitize(self.body)
+        self.body_html = self.body
         if not self.anchor:
             self.anchor = self.suggested_anchor()
         super().save(*args, **kwargs)
@@ -577,6 +583,7 @@ class CategoryRedirect(models.Model):
 # Models of the subsystems, defined in their packages with the ``articles`` app label
 # (their tables, migrations and permissions stay where they were).
 from .feedback.models import ArticleFeedback, ContactMessage  # noqa: E402
+from .importers.models import LegacyPath, WordPressPost  # noqa: E402
 from .workflow.models import (  # noqa: E402
     ArticleComment,
     ArticleTransition,
@@ -588,4 +595,5 @@ from .workflow.models import (  # noqa: E402
 __all__ = [
     "Article", "ArticleComment", "ArticleDailyViews", "ArticleFeedback", "ArticleTransition", "Category", "ContactMessage",
     "PublishedVersion", "Reference", "ReviewReminder", "ReviewRound", "Section", "SlugRedirect",
+    "LegacyPath", "WordPressPost",
 ]
