@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, staticpages
 
         pagecache.connect_signals()
+        staticpages.connect_signals()

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from . import rendering
+from .templatetags.safeurls import safe_url
 
 LANGUAGE = "en-GB"
 SPECIALTY = "https://schema.org/Musculoskeletal"
@@ -39,8 +40,10 @@ def absolute_url(request, location: str) -> str:
 
     ``request`` is accepted for the callers' convenience and deliberately not read.
     """
-    if urlsplit(location).scheme or location.startswith("//"):
-        return location  # already absolute (e.g. uploads on object storage / a CDN)
+    if urlsplit(location).scheme:
+        return safe_url(location)  # already absolute (e.g. uploads on object storage / a CDN)
+    if location.startswith("//"):
+        return location
     if location.startswith("/"):
         return site_origin() + location
     return urljoin(settings.SITE_URL + "/", location)
@@ -75,6 +78,8 @@ def _person(request, author) -> dict:
         person["honorificSuffix"] = author.credentials
     if author.professional_title:
         person["jobTitle"] = author.professional_title
+    if same_as := [url for url in map(safe_url, (author.website, author.orcid, author.profile_url)) if url]:
+        person["sameAs"] = same_as
     return person
 
 
@@ -84,7 +89,7 @@ def _citations(page) -> list[dict]:
         if not reference.get("text"):
             continue
         work = {"@type": "CreativeWork", "name": reference["text"]}
-        if url := rendering.reference_url(reference):
+        if url := safe_url(rendering.reference_url(reference)):
             work["url"] = url
         citations.append(work)
     return citations

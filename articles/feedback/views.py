@@ -17,11 +17,10 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import selectors
+from .. import selectors, staticpages
 from ..models import Article
 from . import ratelimit
 from . import services as feedback_services
@@ -57,8 +56,8 @@ def _render_contact(request, *, form: ContactForm, about: Article | None = None,
         "form": form,
         "about_article": about,
         "page_title": flatpage.title if flatpage else DEFAULT_CONTACT_TITLE,
-        # Flatpage content is trusted HTML written by editors (as in contrib.flatpages).
-        "page_content": mark_safe(flatpage.content) if flatpage else "",
+        # Static-page HTML goes through the article bodies' allow-list (issue 14), not |safe.
+        "page_content": staticpages.sanitized(flatpage.content) if flatpage else "",
         **extra,
     }
     return render(request, "articles/contact.html", context, status=status)
