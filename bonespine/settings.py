@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: times and logs every request, static files and error pages included.
     "bonespine.middleware.RequestLogMiddleware",
+    # gzip for clients that accept it, never a page with a CSRF token and reflected input
+    # (BREACH; bonespine/compression.py). Outside the page cache, which keeps identity copies.
+    "bonespine.compression.CompressionMiddleware",
     # The header-setting middleware sits before WhiteNoise, which answers static files
     # itself without calling the middleware below it.
     "django.middleware.security.SecurityMiddleware",
