@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from js_asset import Media as AssetMedia
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import citations, reference_lookup, services
@@ -136,6 +137,30 @@ class ReferenceKindField(forms.ChoiceField):
         return bool(data) and super().has_changed(initial, data)
 
 
+def with_csp_nonce(request, media):
+    """The page's media with this response's CSP nonce on every tag: the rich-text editor
+    needs an inline import map, and the policy stays ``script-src 'self'`` plus the nonce."""
+    nonce = getattr(request, "csp_nonce", None)
+    nonce = "" if nonce is None else str(nonce)  # str() first: django-csp's lazy nonce is falsy until read
+    return AssetMedia.from_media(media, nonce=nonce) if nonce else media
+
+
+class ReferenceKeyField(forms.SlugField):
+    """The reference's stable key, a hidden field: citations in the text point to it. A new
+    row gets one here (and a fresh one from static/js/editor_extensions.js when added on the
+    page); it never makes an empty row "changed"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=16, required=False, initial=citations.new_reference_key,
+                         widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or citations.new_reference_key()
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class ReferenceForm(OrderedForm):
     """A reference row: its type decides which fields count (articles/citations.py, which
     the model's clean applies, with a message on the field that is missing). Every field is
@@ -143,6 +168,7 @@ class ReferenceForm(OrderedForm):
     hides the ones the chosen type does not use and adds the "Fill from DOI / PubMed ID" buttons."""
 
     kind = ReferenceKindField()
+    key = ReferenceKeyField()
     # Longer than the stored identifiers: a pasted link is cleaned to the bare DOI or PubMed ID.
     doi = forms.CharField(label="DOI", max_length=500, required=False)
     pmid = forms.CharField(label="PubMed ID", max_length=200, required=False)
@@ -177,7 +203,7 @@ class ReferenceInline(SectionInline):
     formset = OrderedFormSet
     fields = None
     fieldsets = [
-        (None, {"fields": ["position", "kind"]}),
+        (None, {"fields": ["position", "kind", "key"]}),
         ("Who", {"fields": [("authors", "organisation"), "editors"]}),
         ("What", {"fields": ["title", ("journal", "edition")]}),
         ("Published", {"fields": [("place", "publisher"), ("year", "volume", "issue", "pages")]}),
@@ -346,6 +372,10 @@ class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin
         if article.has_unpublished_changes:
             self.message_user(request, "Saved as a working revision. The live page keeps showing the signed-off "
                                        "version until this revision is reviewed and published.", messages.INFO)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["media"] = with_csp_nonce(request, context["media"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

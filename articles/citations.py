@@ -63,6 +63,12 @@ _PMID_PASTE = re.compile(
 )
 
 
+#: Every field of a reference's content: what a restore brings back, what the demo data sets.
+REFERENCE_FIELDS = ("kind", "authors", "organisation", "editors", "title", "journal", "edition", "place",
+                    "publisher", "year", "volume", "issue", "pages", "doi", "pmid", "url", "date_accessed",
+                    "citation_text")
+
+
 def new_reference_key() -> str:
     """A stable, random name for a reference ("r" + 8 hex digits): in-text citations point to it."""
     return "r" + secrets.token_hex(4)

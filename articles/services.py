@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import citations
 from .models import Article, ArticleDailyViews, Category, CategoryRedirect, Reference, Section, SlugRedirect
 from .workflow import permissions
 from .workflow import services as workflow_services
@@ -131,8 +132,8 @@ def article_update(
 # Content fields a restore brings back: exactly what a sign-off covers (never the slug,
 # the status, the live version or any other workflow field).
 SECTION_FIELDS = ("heading", "anchor", "body")
-REFERENCE_FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "pages", "doi", "pmid", "url",
-                    "citation_text")
+# A reference's key comes back too, so the citations in the restored text still point to it.
+REFERENCE_FIELDS = ("key", *citations.REFERENCE_FIELDS)
 
 
 def content_from_history(record) -> dict:
@@ -157,8 +158,8 @@ def content_from_version(version) -> dict:
         **{key: content.get(key, "") for key in ("title", "lead", "image", "image_alt", "image_caption")},
         "sections": [{f: s.get(f, "") for f in SECTION_FIELDS} for s in content.get("sections", [])],
         "references": [
-            {"citation_text": r.get("text", ""), "doi": r.get("doi", ""), "pmid": r.get("pmid", ""),
-             "url": r.get("url", "")}
+            {"kind": "other", "citation_text": r.get("text", ""), "doi": r.get("doi", ""),
+             "pmid": r.get("pmid", ""), "url": r.get("url", ""), **({"key": r["key"]} if r.get("key") else {})}
             for r in content.get("references", [])
         ],
     }

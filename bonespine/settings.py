@@ -12,6 +12,9 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
+
+from articles.rendering import process_citation, process_nothing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "django_prose_editor",
     "authors",
     "articles",
 ]
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "articles.pagecache.PageCacheMiddleware",
+    # Old WordPress addresses (articles/importers/redirects.py): acts on 404s only; inside the page cache.
+    "articles.importers.redirects.LegacyRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -262,6 +268,17 @@ SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 # Admin sessions end when the browser closes (shared clinic computers), and in any case
 # 12 hours after log-in: SESSION_COOKIE_AGE still bounds the session on the server.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The rich-text editor (django-prose-editor): our own Tiptap extensions, the in-text
+# citation and the clean-up of pasted Word / Google Docs HTML, are loaded from this module.
+# Their part of the sanitizer's allow-list comes from the functions named here; the whole
+# editor configuration is articles.rendering.EDITOR_EXTENSIONS.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/editor_extensions.js")],
+        "extensions": {"Citation": process_citation, "PasteCleanup": process_nothing},
+    }
+]
 
 # Content Security Policy (django-csp 4), sent on every response by
 # bonespine.middleware.ContentSecurityPolicyMiddleware. Everything the site uses is

@@ -67,7 +67,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = factory.Sequence(lambda n: f"article-number-{n}")
-    lead = "A short **summary** of the article."
+    lead = "<p>A short <strong>summary</strong> of the article.</p>"
     category = factory.SubFactory(CategoryFactory)
     author = factory.SubFactory(AuthorFactory)
     status = Article.Status.DRAFT

@@ -83,7 +83,7 @@ def build_site():
     # Published with an image (renditions made), then edited, re-reviewed and published again.
     article = published_article(
         author=writer, reviewer=reviewer, category=category, tags=("cramp", "Lumbar spine"),
-        title="Night cramps", slug="night-cramps", lead="Cramps at **night**.",
+        title="Night cramps", slug="night-cramps", lead="<p>Cramps at <strong>night</strong>.</p>",
         featured_image=uploaded_image("xray.jpg", size=(800, 600)), image_alt="An X-ray of a spine",
     )
     article.lead = "Cramps at night, updated with stretching advice."

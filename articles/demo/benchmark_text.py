@@ -104,26 +104,21 @@ class Text:
     def phrase(self) -> str:
         return self.rng.choice(self.phrases)
 
-    def body(self) -> tuple[str, str]:
-        """About 150 words: two or three paragraphs, sometimes a bold phrase or a short list.
-
-        Returns the Markdown and its HTML (what ``rendering.render_markdown`` gives).
-        """
+    def body(self) -> str:
+        """About 150 words: two or three paragraphs, sometimes a bold phrase or a short list,
+        as the editor's HTML (what ``rendering.sanitize`` stores unchanged)."""
         rng = self.rng
-        md, html = [], []
+        html = []
         with_list = rng.random() < 0.3
         paragraphs = 2 if with_list else rng.choice((2, 3))
         for _ in range(paragraphs):
             text = self.paragraph(5 if with_list else 12 // paragraphs)
             if rng.random() < 0.25:
                 word = rng.choice(ORTHO)
-                md.append(f"{text} Remember the **{word}**.")
                 html.append(f"<p>{text} Remember the <strong>{word}</strong>.</p>")
             else:
-                md.append(text)
                 html.append(f"<p>{text}</p>")
         if with_list:
             items = rng.sample(self.items, 3)
-            md.append("\n".join(f"- {item}" for item in items))
-            html.append("<ul>\n" + "\n".join(f"<li>{item}</li>" for item in items) + "\n</ul>")
-        return "\n\n".join(md), "\n".join(html)
+            html.append("<ul>" + "".join(f"<li><p>{item}</p></li>" for item in items) + "</ul>")
+        return "".join(html)

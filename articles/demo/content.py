@@ -7,18 +7,30 @@ where they were checked. ``manage.py load_demo`` loads this idempotently.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from textwrap import dedent
 
+from ..citations import REFERENCE_FIELDS
+from ..migrations._markdown_to_html import markdown_to_html
+
+_CITE = re.compile(r"\[@([\d, ]+)\]")
+
 
 def md(text: str) -> str:
-    """Markdown written indented in this file, stored without the indentation."""
-    return dedent(text).strip()
+    """Text written here in Markdown, indented, → the editor's HTML that is stored.
 
+    ``[@2]`` or ``[@1, 3]`` cites the article's references by their place in its list here:
+    the demo gives reference n the key ``r<n>`` (a real article's keys are random).
+    """
+    html = markdown_to_html(dedent(text).strip())
 
-REFERENCE_FIELDS = ("kind", "authors", "organisation", "editors", "title", "journal", "edition", "place",
-                    "publisher", "year", "volume", "issue", "pages", "doi", "pmid", "url", "date_accessed",
-                    "citation_text")
+    def cite(match: re.Match) -> str:
+        keys = " ".join(f"r{n.strip()}" for n in match.group(1).split(",") if n.strip())
+        return f'<span class="citation" data-refs="{keys}"></span>'
+
+    return _CITE.sub(cite, html)
+
 _EMPTY = {**dict.fromkeys(REFERENCE_FIELDS, ""), "year": None, "date_accessed": None}
 
 
@@ -176,7 +188,7 @@ ARTICLES = [
             ("What causes exercise-associated muscle cramps?", """
                 Nobody yet knows the exact cause, and it is likely that more than one factor is involved.
                 Two main explanations have been put forward, and each is supported by some evidence but not
-                proven.
+                proven [@1].
 
                 **The dehydration and electrolyte theory.** Heavy sweating removes water and salts such as
                 sodium from the body. The idea is that this loss changes the fluid around nerve endings and
@@ -204,7 +216,7 @@ ARTICLES = [
             ("Clinical presentation", """
                 A cramp usually comes on suddenly. The affected muscle feels hard, tight and painful, and you
                 may be able to see or feel a bulge or knot in it. The joint it moves may be pulled into an
-                awkward position, for example the foot pointing downwards with a calf cramp.
+                awkward position, for example the foot pointing downwards with a calf cramp [@2].
 
                 - Cramps most often affect muscles that cross two joints, such as the calf, the hamstrings
                   and the quadriceps.
@@ -223,7 +235,7 @@ ARTICLES = [
             ("Treatment: stretching comes first", """
                 There is no single proven cure, so treatment is based on what works in practice and on what
                 is safe. The first and most effective step is to **stop or slow down and gently stretch the
-                cramping muscle** until it relaxes.
+                cramping muscle** until it relaxes [@3].
 
                 - **Calf:** straighten the knee and pull your toes up towards your shin, or stand with the
                   affected leg behind you and lean forward with the heel on the ground.
@@ -245,7 +257,7 @@ ARTICLES = [
             """),
             ("Prevention", """
                 Because the cause varies from person to person, prevention works best when it is tailored to
-                what seems to trigger your own cramps.
+                what seems to trigger your own cramps [@2, 3, 4].
 
                 - **Train for the event.** Build up distance and intensity gradually so that your muscles are
                   conditioned for what you ask of them, and include some training in conditions similar to
@@ -315,12 +327,12 @@ ARTICLES = [
 
                 If you had a bone stress injury, an operation, or an injury that needed a cast or boot,
                 follow the timeline agreed with your clinician, because bone and repaired tissues need time
-                to regain strength even when they no longer hurt.
+                to regain strength even when they no longer hurt [@1].
             """),
             ("A walk-run return plan", """
                 Start with short intervals of easy running mixed with walking, on flat, even ground, every
                 other day. Move up a stage only when the previous one has felt comfortable on at least two
-                runs and you have had no increase in pain the next day.
+                runs and you have had no increase in pain the next day [@2].
 
                 | Stage | Each session (about 30 minutes in total) |
                 |---|---|
@@ -345,7 +357,7 @@ ARTICLES = [
                 If pain goes beyond this, drop back a stage for a few sessions. **Stop and get advice** if you
                 have sharp, well-localised pain over a bone, pain that makes you limp, swelling, pain at
                 night or at rest, or pain that keeps building despite easing off, because these can point to
-                a bone stress injury or another problem that needs assessment.
+                a bone stress injury or another problem that needs assessment [@3].
             """),
             ("Managing your training load", """
                 Injuries are often linked to sudden jumps in training, such as doubling your weekly distance
@@ -409,7 +421,7 @@ ARTICLES = [
             ("How the wrist breaks", """
                 The radius carries most of the load from the hand to the forearm, so when you land on your
                 palm the force passes straight into its lower end. The bone may crack without moving
-                (undisplaced) or the broken end may shift and tilt (displaced).
+                (undisplaced) or the broken end may shift and tilt (displaced) [@1].
 
                 - In the most common pattern the broken end tilts backwards, giving the wrist a bent
                   "dinner fork" look from the side. This is often called a Colles' fracture.
@@ -423,7 +435,7 @@ ARTICLES = [
             ("Symptoms and diagnosis", """
                 Typical signs are pain, swelling and bruising at the wrist, difficulty moving the wrist or
                 gripping, and sometimes an obvious change in shape. Tingling or numbness in the thumb, index
-                and middle fingers suggests pressure on the median nerve and needs prompt attention.
+                and middle fingers suggests pressure on the median nerve and needs prompt attention [@2].
 
                 The fracture is confirmed with X-rays taken from the front and the side. A CT scan is
                 sometimes used for complex breaks into the joint, to help plan surgery.
@@ -431,7 +443,7 @@ ARTICLES = [
             ("Treatment", """
                 The aim is to heal the bone in a position that gives a comfortable, useful wrist. The right
                 choice depends on the pattern of the break, how far it has moved, the joint surface, your
-                age and how you use your hands.
+                age and how you use your hands [@3].
 
                 - **Undisplaced or stable fractures** are treated in a splint or cast, usually for four to six
                   weeks.
@@ -504,7 +516,7 @@ ARTICLES = [
                 The scaphoid links the two rows of small bones (carpals) in the wrist, which makes it
                 vulnerable when the wrist is forced backwards. Most fractures are across its narrow middle,
                 called the waist; fewer affect the end nearest the thumb (distal pole) or the end nearest the
-                forearm (proximal pole).
+                forearm (proximal pole) [@1].
 
                 Blood reaches the scaphoid mainly through vessels that enter near its thumb end and then flow
                 back through the bone. A break can cut off the supply to the part beyond it, so fractures
@@ -515,7 +527,7 @@ ARTICLES = [
                 The wrist is painful on the thumb side, sometimes with only mild swelling. Typical findings
                 are tenderness in the hollow at the base of the thumb (the "anatomical snuffbox"), tenderness
                 over the bony bump on the palm side of the wrist, and pain when the thumb is pushed along its
-                length towards the wrist.
+                length towards the wrist [@2].
 
                 X-rays with special scaphoid views are taken first, but up to a fifth of fractures may not
                 be visible at this stage. If a fracture is suspected despite normal X-rays, the wrist is
@@ -535,7 +547,7 @@ ARTICLES = [
                 bone is generally fixed with a headless compression screw that sits buried inside it, through
                 a small incision. A bone graft may be needed for long-standing non-union.
 
-                Healing is confirmed on imaging, often a CT scan, before the wrist is fully loaded.
+                Healing is confirmed on imaging, often a CT scan, before the wrist is fully loaded [@1].
             """),
             ("Complications and outlook", """
                 Most scaphoid fractures that are diagnosed and treated promptly heal well. The main risks are
@@ -585,7 +597,7 @@ ARTICLES = [
                 Healthy knee joints are lined with smooth cartilage and lubricated by joint fluid. In
                 osteoarthritis the cartilage gradually thins and roughens, the bone underneath thickens and
                 grows small bony spurs (osteophytes) at the edges, and the joint lining can become inflamed.
-                The ligaments and muscles around the joint are affected too.
+                The ligaments and muscles around the joint are affected too [@1].
 
                 The knee has three compartments: inner (medial), outer (lateral) and behind the kneecap
                 (patellofemoral). The inner compartment is most often affected, which can make the legs
@@ -601,7 +613,7 @@ ARTICLES = [
                 - a previous knee injury, such as a torn anterior cruciate ligament or meniscus;
                 - the alignment of the legs, such as being bow-legged or knock-kneed;
                 - a family history of osteoarthritis;
-                - jobs with a lot of kneeling, squatting or heavy lifting.
+                - jobs with a lot of kneeling, squatting or heavy lifting [@2].
             """),
             ("Symptoms and diagnosis", """
                 The main symptom is pain that comes on with activity and eases with rest, although it can
@@ -616,7 +628,7 @@ ARTICLES = [
                 over who has activity-related joint pain and either no morning stiffness or stiffness lasting
                 no longer than 30 minutes. X-rays are not needed to make the diagnosis, and the X-ray
                 appearance often matches the level of pain poorly. Tests are used when the picture is
-                unusual or when surgery is being considered.
+                unusual or when surgery is being considered [@3].
             """),
             ("Treatment", """
                 **Core treatments for everyone.** Understanding the condition, regular exercise and, if you
@@ -687,7 +699,7 @@ ARTICLES = [
             ("What happens to the bones", """
                 Bone is living tissue that is constantly broken down and rebuilt. Up to early adulthood more
                 bone is built than removed, and bone mass peaks in the late twenties or early thirties. After
-                that, removal gradually outpaces building.
+                that, removal gradually outpaces building [@1].
 
                 In women, the fall in oestrogen at the menopause speeds up bone loss for several years. The
                 inner honeycomb (trabecular) bone becomes thinner with bigger gaps, and the outer shell thins.
@@ -703,12 +715,12 @@ ARTICLES = [
                 - a low body weight, smoking, and drinking more than about three units of alcohol a day;
                 - conditions such as rheumatoid arthritis, coeliac disease, an overactive thyroid or
                   parathyroid, and some hormone treatments for breast or prostate cancer;
-                - long periods of immobility.
+                - long periods of immobility [@2].
             """),
             ("Assessment and diagnosis", """
                 Your doctor can estimate your chance of a fracture over the next ten years using a
                 calculator such as FRAX, which combines age, sex, weight, height and clinical risk factors.
-                Depending on the result, a bone density scan (DXA) of the hip and spine may be arranged.
+                Depending on the result, a bone density scan (DXA) of the hip and spine may be arranged [@3].
 
                 The DXA result is given as a T-score, which compares your bone density with that of a
                 healthy young adult. A T-score of -2.5 or lower means osteoporosis; between -1 and -2.5 is
@@ -790,7 +802,7 @@ ARTICLES = [
                 With age the discs lose water and become less elastic, and small tears can develop in the
                 outer ring. A herniation may follow lifting, bending or twisting, but often there is no clear
                 trigger. The discs between the fourth and fifth lumbar vertebrae (L4/5) and between the
-                fifth lumbar vertebra and the sacrum (L5/S1) are affected most often.
+                fifth lumbar vertebra and the sacrum (L5/S1) are affected most often [@1].
 
                 Scan reports use several words, such as bulge, protrusion, extrusion and sequestration, to
                 describe how far disc material has moved. Disc bulges are very common in people with no pain
@@ -799,7 +811,7 @@ ARTICLES = [
             ("Symptoms, and when to get help urgently", """
                 Typical symptoms are leg pain that is often worse than the back pain and travels below the
                 knee, sometimes into the foot, along with pins and needles, numbness or weakness in part of
-                the leg. Pain is often worse with sitting, bending and coughing.
+                the leg. Pain is often worse with sitting, bending and coughing [@2].
 
                 **Go to an emergency department immediately** if you have any signs of cauda equina
                 syndrome, a rare but serious compression of the nerves at the bottom of the spine:
@@ -812,7 +824,7 @@ ARTICLES = [
             ("Diagnosis", """
                 The diagnosis is based on your symptoms and an examination of the nerves in your legs,
                 including strength, sensation and reflexes. Raising the straight leg while lying down often
-                reproduces the leg pain.
+                reproduces the leg pain [@3].
 
                 An MRI scan is not needed for most people in the first weeks. It is arranged urgently if
                 cauda equina syndrome or another serious cause is suspected, and otherwise when symptoms have
@@ -829,7 +841,7 @@ ARTICLES = [
                   and steroid can reduce pain for a time while the disc settles.
 
                 Over time, herniated disc material often shrinks as the body reabsorbs it, which is why many
-                people recover without surgery.
+                people recover without surgery [@2, 3, 4].
             """),
             ("Surgery", """
                 The usual operation is a microdiscectomy, in which the surgeon removes the piece of disc
@@ -883,7 +895,7 @@ ARTICLES = [
             ("What it is and who gets it", """
                 "Idiopathic" means that the cause is not known. Genes play a part, and scoliosis often runs
                 in families. Small curves are about as common in boys as in girls, but curves that grow large
-                enough to need treatment are much more common in girls.
+                enough to need treatment are much more common in girls [@1].
 
                 Scoliosis is not caused by poor posture, carrying a heavy school bag, sleeping position or
                 playing sport, and nothing the young person or family did could have prevented it.
@@ -899,13 +911,13 @@ ARTICLES = [
 
                 Significant back pain, pain at night, or symptoms such as numbness, weakness or bladder
                 changes are not typical and should prompt further investigation, often including an MRI
-                scan, to look for another cause.
+                scan, to look for another cause [@2].
             """),
             ("Diagnosis and monitoring", """
                 The curve is measured on a standing X-ray of the whole spine, as an angle called the Cobb
                 angle. Scoliosis is diagnosed when this angle is 10 degrees or more. The X-ray also shows how
                 much growing remains, which, together with the size of the curve, is the best guide to the
-                risk of it getting bigger.
+                risk of it getting bigger [@3].
 
                 Growing young people with a curve are usually reviewed every four to six months. Where
                 available, low-dose imaging systems reduce the radiation from repeated X-rays.
@@ -974,7 +986,7 @@ ARTICLES = [
         """),
         "sections": [
             ("What the skeleton does", """
-                - **Support:** it gives the body its shape and carries its weight.
+                - **Support:** it gives the body its shape and carries its weight [@2].
                 - **Protection:** the skull surrounds the brain, the ribs and breastbone shield the heart and
                   lungs, and the vertebrae enclose the spinal cord.
                 - **Movement:** bones act as levers that muscles pull on, and joints let them move against one
@@ -985,7 +997,7 @@ ARTICLES = [
                   and the ends of long bones in adults, makes red cells, white cells and platelets.
             """),
             ("The axial and appendicular skeleton", """
-                Anatomists divide the skeleton into two parts.
+                Anatomists divide the skeleton into two parts [@2].
 
                 **The axial skeleton (80 bones)** forms the central axis of the body: the skull (22 bones),
                 the six tiny bones of the middle ears, the hyoid bone in the neck, the vertebral column (26
@@ -1003,7 +1015,7 @@ ARTICLES = [
             ("Bones come in different shapes", """
                 - **Long bones** are longer than they are wide, such as the thigh bone (femur), the upper arm
                   bone (humerus) and the finger bones. The femur is the longest and strongest bone in the
-                  body.
+                  body [@3].
                 - **Short bones** are roughly cube-shaped, such as the carpal bones of the wrist and the
                   tarsal bones of the ankle.
                 - **Flat bones** are thin and often curved, such as the bones of the skull vault, the ribs,
@@ -1069,18 +1081,18 @@ ARTICLES = [
                   allowing the forearm to rotate.
 
                 The bony bumps you can feel on either side are the medial and lateral epicondyles of the
-                humerus, which anchor ligaments and muscles.
+                humerus, which anchor ligaments and muscles [@1].
             """),
             ("Movement", """
                 A healthy elbow bends from straight (0 degrees) to about 145 degrees and rotates the forearm
                 through roughly 75 to 85 degrees in each direction: palm down (pronation) and palm up
                 (supination). Most everyday tasks need only about 30 to 130 degrees of bending and around 50
                 degrees of rotation each way, which is why people can often manage well with some loss of
-                movement.
+                movement [@2].
             """),
             ("Ligaments and stability", """
                 The elbow is one of the most stable joints in the body, thanks to the close fit of its bones
-                together with strong ligaments and surrounding muscles.
+                together with strong ligaments and surrounding muscles [@3].
 
                 - The **medial (ulnar) collateral ligament**, on the inner side, resists forces that bend the
                   forearm outwards. Its front band is especially important in throwing sports and can be
@@ -1151,7 +1163,7 @@ ARTICLES = [
                 Surgery is considered when arthritis pain, stiffness and reduced mobility have a major effect
                 on your life despite non-surgical treatment such as exercise, weight loss and pain relief.
                 There is no X-ray score or age that decides it: it is a shared decision between you and your
-                surgeon.
+                surgeon [@1].
 
                 Most people get substantial relief from pain and better mobility, and around eight in ten
                 knee replacements are still working 25 years later. However, about one in five people remain
@@ -1162,7 +1174,7 @@ ARTICLES = [
             """),
             ("Getting fit for surgery", """
                 - **Pre-operative assessment.** A nurse will check your health, medicines and allergies and
-                  arrange tests such as blood tests, a heart trace (ECG) and swabs for infection.
+                  arrange tests such as blood tests, a heart trace (ECG) and swabs for infection [@2].
                 - **Medicines.** Tell the team about all your medicines, especially blood thinners, diabetes
                   medicines and anti-inflammatories; some need to be stopped or changed before surgery.
                 - **Stop smoking.** Smoking increases the risk of wound and chest infections and slows
@@ -1176,7 +1188,7 @@ ARTICLES = [
             """),
             ("Preparing your home", """
                 - Clear trip hazards such as loose rugs and trailing cables, and make sure the path from bed
-                  to bathroom is well lit.
+                  to bathroom is well lit [@1].
                 - Have a firm chair with arms at a height that lets you stand up easily, and put everyday
                   items within reach between waist and shoulder height.
                 - Stock up on easy meals, and arrange for someone to help with shopping, cleaning and
@@ -1249,7 +1261,7 @@ ARTICLES = [
                 The carpal tunnel is a narrow passage at the front of the wrist, formed by the wrist bones
                 and a strong band of tissue called the transverse carpal ligament. The median nerve and nine
                 tendons that bend the fingers and thumb pass through it. If pressure in the tunnel rises, the
-                nerve is squeezed.
+                nerve is squeezed [@1].
 
                 Typical symptoms are tingling, numbness and pain in the thumb, index, middle and half of the
                 ring finger, often worse at night and eased by shaking the hand. Later there may be clumsiness
@@ -1264,7 +1276,7 @@ ARTICLES = [
                 Mild or intermittent symptoms often improve with a wrist splint worn at night, or with a
                 steroid injection into the carpal tunnel. Surgery is recommended when symptoms persist or
                 return despite these measures, when numbness is constant, when there is weakness or muscle
-                wasting, or when nerve tests show severe compression.
+                wasting, or when nerve tests show severe compression [@2].
 
                 In a randomised trial comparing surgery with night splinting, more people were successfully
                 treated with surgery. Earlier surgery is advised when there are signs of nerve damage,
@@ -1273,7 +1285,7 @@ ARTICLES = [
             ("The operation", """
                 Most operations are done under local anaesthetic, sometimes using a technique in which you
                 are fully awake and no tourniquet is needed. A few people have a regional or general
-                anaesthetic.
+                anaesthetic [@3].
 
                 - **Open release:** a short cut is made in the palm, and the ligament is divided under direct
                   vision.

@@ -157,7 +157,8 @@ def load_article(data: dict, categories: dict, authors: dict, summary: DemoSumma
         "is_featured": data["featured"],
     }
     sections = [{"heading": heading, "body": content.md(body)} for heading, body in data["sections"]]
-    references = [{f: ref[f] for f in content.REFERENCE_FIELDS} for ref in data["references"]]
+    references = [{"key": f"r{n}", **{f: ref[f] for f in content.REFERENCE_FIELDS}}
+                  for n, ref in enumerate(data["references"], 1)]
     make_image = partial(images.featured_image, data["slug"], category.slug, data["motif"], category.name)
 
     article = Article.objects.filter(slug=data["slug"]).first()
@@ -215,7 +216,7 @@ def current_sections(article: Article) -> list[dict]:
 
 
 def current_references(article: Article) -> list[dict]:
-    return list(article.references.order_by("position", "pk").values(*content.REFERENCE_FIELDS))
+    return list(article.references.order_by("position", "pk").values("key", *content.REFERENCE_FIELDS))
 
 
 def publish(article: Article, reviewer: Author, day, first: bool) -> None:

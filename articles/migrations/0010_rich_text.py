@@ -68,5 +68,25 @@ class Migration(migrations.Migration):
             model_name='reference',
             constraint=models.UniqueConstraint(fields=('article', 'key'), name='reference_key_unique_in_article', violation_error_message='Two references of this article cannot share the same key.'),
         ),
+        migrations.AlterField(
+            model_name='article',
+            name='lead',
+            field=models.TextField(help_text='Opening summary in one or two short paragraphs. Shown under the title and used as the excerpt in listings.'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='lead',
+            field=models.TextField(help_text='Opening summary in one or two short paragraphs. Shown under the title and used as the excerpt in listings.'),
+        ),
+        migrations.AlterField(
+            model_name='historicalsection',
+            name='body',
+            field=models.TextField(help_text='Section text. Paste from Word or Google Docs keeps headings, lists, bold, italic, links and tables. Sub-headings are Heading 3 and 4; cite a reference with the “Cite” button.'),
+        ),
+        migrations.AlterField(
+            model_name='section',
+            name='body',
+            field=models.TextField(help_text='Section text. Paste from Word or Google Docs keeps headings, lists, bold, italic, links and tables. Sub-headings are Heading 3 and 4; cite a reference with the “Cite” button.'),
+        ),
         migrations.RunPython(markdown_to_html, migrations.RunPython.noop),
     ]

@@ -37,6 +37,7 @@ def content_of(article) -> dict:
         ],
         "references": [
             {
+                "key": r.key,
                 "text": rendering.vancouver_text(r),
                 "doi": r.doi,
                 "pmid": r.pmid,
@@ -67,12 +68,18 @@ def build_snapshot(article):
     content = content_of(article)
     sections = sorted(article.sections.all(), key=lambda s: (s.position, s.pk or 0))
     references = sorted(article.references.all(), key=lambda r: (r.position, r.pk or 0))
-    lead_html = article.lead_html or rendering.render_markdown(article.lead)
-    search_parts = [s.heading for s in sections] + [rendering.plain_text(s.body_html) for s in sections]
+    lead_html = rendering.sanitize(article.lead)
+    # Citations are numbered across the whole page (lead, then sections) by first citation;
+    # the reference list follows that order, uncited references last.
+    cited = rendering.resolve_citations(
+        [lead_html] + [rendering.sanitize(s.body) for s in sections], [r.key for r in references]
+    )
+    by_key = {r.key: r for r in references}
+    search_parts = [s.heading for s in sections] + [rendering.plain_text(s.body) for s in sections]
     return PublishedVersion(
         article=article,
         title=article.title,
-        lead_html=lead_html,
+        lead_html=cited.texts[0],
         excerpt=rendering.excerpt(lead_html, 28),
         image=article.featured_image.name or "",
         image_width=article.image_width,
@@ -80,10 +87,12 @@ def build_snapshot(article):
         image_alt=article.image_alt,
         image_caption=article.image_caption,
         sections=[
-            {"heading": s.heading, "anchor": s.anchor, "html": s.body_html or rendering.render_markdown(s.body)}
-            for s in sections
+            {"heading": s.heading, "anchor": s.anchor, "html": html} for s, html in zip(sections, cited.texts[1:])
         ],
-        references=[{"html": str(rendering.vancouver_html(r))} for r in references],
+        references=[
+            {"html": str(rendering.vancouver_html(by_key[key])), "backlinks": cited.backlinks.get(key, [])}
+            for key in cited.order
+        ],
         content=content,
         fingerprint=fingerprint_of(content),
         section_text=" ".join(s.heading for s in sections),

@@ -520,12 +520,12 @@ class TestSectionAnchors:
 
 class TestRenderedOnSave:
     def test_lead_html(self):
-        article = ArticleFactory(lead="Cramp is **common**.")
+        article = ArticleFactory(lead="<p>Cramp is <strong>common</strong>.</p>")
         assert Article.objects.get(pk=article.pk).lead_html == "<p>Cramp is <strong>common</strong>.</p>"
 
     def test_lead_html_follows_update_fields(self):
         article = ArticleFactory(lead="Old")
-        article.lead = "New *text*"
+        article.lead = "<p>New <em>text</em></p>"
         article.save(update_fields=["lead"])
         assert Article.objects.get(pk=article.pk).lead_html == "<p>New <em>text</em></p>"
 
@@ -535,16 +535,16 @@ class TestRenderedOnSave:
         assert "onerror" not in article.lead_html
 
     def test_body_html(self):
-        section = SectionFactory(body="# Sub\n\n- one\n- two")
+        section = SectionFactory(body="<h1>Sub</h1><ul><li><p>one</p></li><li><p>two</p></li></ul>")
         stored = Section.objects.get(pk=section.pk)
         assert "<h3>Sub</h3>" in stored.body_html
-        assert "<li>one</li>" in stored.body_html
+        assert "<li><p>one</p></li>" in stored.body_html
         section.body = "Replaced"
         section.save()
         assert Section.objects.get(pk=section.pk).body_html == "<p>Replaced</p>"
 
     def test_excerpt_and_last_updated(self):
-        article = published_article(lead="One **two** three.")
+        article = published_article(lead="<p>One <strong>two</strong> three.</p>")
         assert article.excerpt == "One two three."
         assert article.last_updated == article.content_updated_at
         article.content_updated_at = None

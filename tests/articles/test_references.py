@@ -627,11 +627,6 @@ def test_lookup_view_by_editorial_role(client, db, group, status):
 
 # --- 8. Restoring older content keeps the type ------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (left to the owner of articles/services.py): services.REFERENCE_FIELDS, the fields a restore "
-    "from History brings back, lacks the fields of issue 11 (kind, organisation, editors, edition, place, "
-    "publisher, date_accessed), so a restored book comes back as a journal article without its publisher. "
-    "Fix: add them to REFERENCE_FIELDS (or use articles.demo.content.REFERENCE_FIELDS' list)."))
 def test_restore_from_history_keeps_the_type_and_its_fields():
     from articles import services
 

@@ -1,38 +1,39 @@
-"""Markdown, the sanitizer and Vancouver-style references (no database needed)."""
+"""The Markdown conversion, the sanitizer and Vancouver-style references (no database needed)."""
 
 import re
 
 import pytest
 
 from articles import rendering
+from articles.migrations._markdown_to_html import markdown_to_html as convert
 from articles.models import Reference
 
-# --- Markdown --------------------------------------------------------------------------
+# --- Markdown → the editor's HTML (migration 0010 and the demo content) -------------------
 
 
 def test_paragraphs():
-    assert rendering.render_markdown("One.\n\nTwo.") == "<p>One.</p>\n<p>Two.</p>"
+    assert convert("One.\n\nTwo.") == "<p>One.</p>\n<p>Two.</p>"
 
 
 def test_lists():
-    html = rendering.render_markdown("- a\n- b\n\n1. x\n2. y")
+    html = convert("- a\n- b\n\n1. x\n2. y")
     assert "<ul>\n<li>a</li>\n<li>b</li>\n</ul>" in html
     assert "<ol>\n<li>x</li>\n<li>y</li>\n</ol>" in html
 
 
 def test_links_get_rel_and_keep_href():
-    html = rendering.render_markdown("[NHS](https://www.nhs.uk/) and <a href='mailto:x@example.org'>mail</a>")
-    assert '<a href="https://www.nhs.uk/" rel="noopener noreferrer">NHS</a>' in html
-    assert '<a href="mailto:x@example.org" rel="noopener noreferrer">mail</a>' in html
+    html = convert("[NHS](https://www.nhs.uk/) and <a href='mailto:x@example.org'>mail</a>")
+    assert '<a href="https://www.nhs.uk/" rel="noopener">NHS</a>' in html
+    assert '<a href="mailto:x@example.org" rel="noopener">mail</a>' in html
 
 
 def test_bold_and_italic():
-    assert rendering.render_markdown("**bold** and *it*") == "<p><strong>bold</strong> and <em>it</em></p>"
+    assert convert("**bold** and *it*") == "<p><strong>bold</strong> and <em>it</em></p>"
 
 
 def test_tables():
-    html = rendering.render_markdown("| a | b |\n|---|---|\n| 1 | 2 |")
-    assert "<table>" in html and "<th>a</th>" in html and "<td>2</td>" in html
+    html = convert("| a | b |\n|---|---|\n| 1 | 2 |")
+    assert "<table><tbody>" in html and "<th><p>a</p></th>" in html and "<td><p>2</p></td>" in html
 
 
 @pytest.mark.parametrize(
@@ -40,27 +41,33 @@ def test_tables():
     [
         ("# Top", "<h3>Top</h3>"),
         ("## Second", "<h4>Second</h4>"),
-        ("### Third", "<h5>Third</h5>"),
-        ("#### Fourth", "<h6>Fourth</h6>"),
-        ("###### Sixth", "<h6>Sixth</h6>"),
+        ("### Third", "<h4>Third</h4>"),
+        ("#### Fourth", "<h4>Fourth</h4>"),
+        ("###### Sixth", "<h4>Sixth</h4>"),
         ("<h1>Raw</h1>", "<h3>Raw</h3>"),
         ("<h2 onclick='x()'>Raw two</h2>", "<h4>Raw two</h4>"),
     ],
 )
-def test_headings_are_demoted_below_the_section_h2(source, expected):
-    html = rendering.render_markdown(source)
+def test_headings_sit_below_the_section_h2(source, expected):
+    html = convert(source)
     assert html == expected
     assert not re.search(r"<h[12][\s>]", html)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n"])
 def test_empty_input_gives_empty_output(text):
-    assert rendering.render_markdown(text) == ""
+    assert convert(text) == ""
+    assert rendering.sanitize(text) == ""
 
 
-def test_code_is_escaped_not_dropped():
-    html = rendering.render_markdown("`<script>alert(1)</script>`")
-    assert html == "<p><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></p>"
+def test_code_keeps_its_text_escaped():
+    html = convert("`<script>alert(1)</script>`")
+    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+def test_definition_lists_and_code_blocks_keep_their_text():
+    html = convert("Term\n: Its meaning\n\n```\nline one\nline two\n```")
+    assert html == "<p><strong>Term</strong></p>\n<p>Its meaning</p>\n<p>line one<br>line two</p>"
 
 
 # --- Sanitizer: XSS payloads --------------------------------------------------------------
@@ -124,12 +131,13 @@ FORBIDDEN_TAGS = re.compile(r"<\s*(script|iframe|style|svg|math|object|embed|for
 
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_xss_payloads_are_neutralised(payload):
-    html = rendering.render_markdown(payload)
+@pytest.mark.parametrize("clean", [rendering.sanitize, convert], ids=["as HTML", "as Markdown"])
+def test_xss_payloads_are_neutralised(payload, clean):
+    html = clean(payload)
     assert "<script" not in html.lower()
     assert not TAG_WITH_EVENT_HANDLER.search(html), html
-    assert "javascript:" not in html.lower()
-    assert "vbscript:" not in html.lower()
+    # As text, "javascript:" is harmless: it must never be inside a tag.
+    assert not re.search(r"<[^>]*(javascript|vbscript):", html, re.IGNORECASE), html
     assert not FORBIDDEN_TAGS.search(html), html
     for url in HREF_OR_SRC.findall(html):
         assert url.startswith(("https://", "http://", "mailto:")), html
@@ -140,14 +148,14 @@ def test_there_are_enough_payloads():
 
 
 def test_safe_link_survives_next_to_a_payload():
-    html = rendering.render_markdown("[good](https://example.org/) <img src=x onerror=alert(1)> **kept**")
-    assert '<a href="https://example.org/" rel="noopener noreferrer">good</a>' in html
+    html = convert("[good](https://example.org/) <img src=x onerror=alert(1)> **kept**")
+    assert '<a href="https://example.org/" rel="noopener">good</a>' in html
     assert "<strong>kept</strong>" in html
 
 
 def test_sanitize_drops_disallowed_tags_but_keeps_text():
     assert rendering.sanitize("<div><span>text</span></div>") == "text"
-    assert rendering.sanitize("<h1>x</h1>") == "x"  # h1/h2 belong to the page, not the body
+    assert rendering.sanitize("<h1>x</h1>") == "<h3>x</h3>"  # h1/h2 belong to the page: a sub-heading here
 
 
 def test_plain_text_and_excerpt():

@@ -138,7 +138,7 @@ def site_data():
     category = CategoryFactory(name="Wellness", slug="wellness")
     empty_category = CategoryFactory(name="Procedures", slug="procedures")
     article = ArticleFactory(
-        title="Muscle cramps", slug="muscle-cramps", lead="Cramps are **sudden** & painful.",
+        title="Muscle cramps", slug="muscle-cramps", lead="<p>Cramps are <strong>sudden</strong> &amp; painful.</p>",
         author=author, category=category,
         featured_image=uploaded_image("cramp.jpg"), image_alt="A runner holding her calf",
     )
@@ -173,7 +173,7 @@ def site_data():
 
 @pytest.fixture
 def evil_article():
-    return published_article(title=EVIL, slug="evil", lead=f"Lead `{EVIL}`", image_alt=EVIL,
+    return published_article(title=EVIL, slug="evil", lead=f"<p>Lead {html.escape(EVIL)}</p>", image_alt=EVIL,
                              featured_image=uploaded_image("evil.jpg"), tags=["evil"])
 
 

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft():
-    article = ArticleFactory(title="Cramp", lead="Cramps **hurt**.")
-    SectionFactory(article=article, heading="Causes", body="Many *causes*.")
+    article = ArticleFactory(title="Cramp", lead="<p>Cramps <strong>hurt</strong>.</p>")
+    SectionFactory(article=article, heading="Causes", body="<p>Many <em>causes</em>.</p>")
     ReferenceFactory(article=article)
     return article
 

@@ -49,15 +49,15 @@ def full_article():
     article = ArticleFactory(
         title="Muscle cramps",
         slug="muscle-cramps",
-        lead="Cramps are **sudden** and painful.",
+        lead="<p>Cramps are <strong>sudden</strong> and painful.</p>",
         author=author,
         category=category,
         featured_image=uploaded_image("cramp.jpg"),
         image_alt="A runner holding her calf",
         image_caption="Calf cramp after a run",
     )
-    SectionFactory(article=article, position=0, heading="Causes", body="Dehydration and *fatigue*.")
-    SectionFactory(article=article, position=1, heading="Treatment", body="- Stretch\n- Massage")
+    SectionFactory(article=article, position=0, heading="Causes", body="<p>Dehydration and <em>fatigue</em>.</p>")
+    SectionFactory(article=article, position=1, heading="Treatment", body="<ul><li><p>Stretch</p></li><li><p>Massage</p></li></ul>")
     SectionFactory(article=article, position=2, heading="References", body="Confusingly named section.")
     ReferenceFactory(article=article, position=0)
     ReferenceFactory(article=article, position=1, authors="", title="", journal="", year=None, volume="",
@@ -120,7 +120,7 @@ class TestArticlePage:
         html = client.get(full_article.get_absolute_url()).content.decode()
         assert "<p>Dehydration and <em>fatigue</em>.</p>" in html
         refs = re.search(r'<ol class="references">(.*?)</ol>', html, re.S).group(1)
-        items = re.findall(r"<li>(.*?)</li>", refs, re.S)
+        items = re.findall(r"<li id=\"ref-\d+\">(.*?)</li>", refs, re.S)
         assert len(items) == 2
         assert items[0].startswith(
             "Bentley S. Exercise-induced muscle cramp: proposed mechanisms and management. Sports Med. 1996;21:409-420."

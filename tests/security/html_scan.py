@@ -49,7 +49,8 @@ FORBIDDEN_ELEMENTS = {
 }
 CSS_DANGER = ("expression(", "javascript:", "vbscript:", "behavior:", "-moz-binding", "@import")
 ALLOWED_SCRIPT_SRC = ("/static/", "/admin/jsi18n/")
-DATA_SCRIPT_TYPES = {"application/ld+json", "application/json"}
+# "importmap": the rich-text editor's import map (JSON, not executed), checked like the other data blocks.
+DATA_SCRIPT_TYPES = {"application/ld+json", "application/json", "importmap"}
 
 _STRIP = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]+")
 

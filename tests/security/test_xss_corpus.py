@@ -47,7 +47,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles import rendering, services
+from articles import services
+from articles.migrations._markdown_to_html import EXTENSIONS as MARKDOWN_EXTENSIONS
 from articles.models import ArticleFeedback, ContactMessage, Reference
 from authors.models import Author
 from tests.factories import (
@@ -181,7 +182,7 @@ def check_json_ld(report: Report, place: str, text: str, world_pack: PackWorld) 
 
 def active_form(payload: Payload) -> str:
     if payload.kind == "markdown":
-        return markdown.markdown(payload.text, extensions=rendering.MARKDOWN_EXTENSIONS)
+        return markdown.markdown(payload.text, extensions=MARKDOWN_EXTENSIONS)
     if payload.id in ATTRIBUTE_CONTEXT:
         return ATTRIBUTE_CONTEXT[payload.id].format(payload.text)
     return payload.text
