@@ -155,5 +155,9 @@ def parse_references(body: str) -> tuple[list[dict], list[str]]:
                             f"“{values['citation_text'][:60]}…”")
         references.append(valid)
     if not references and rendering.plain_text(body):
-        warnings.append("The References section has text but no reference could be parsed from it.")
+        warnings.append("References not parsed: the References section has text but no reference in it.")
+    free = [r for r in references if r["kind"] == citations.OTHER and not (r.get("doi") or r.get("pmid"))]
+    if free:
+        warnings.append(f"{len(free)} of {len(references)} reference(s) not parsed into fields (not clearly Vancouver "
+                        "style, no DOI or PubMed ID): kept as free text; give them a type in the admin.")
     return references, warnings

@@ -163,7 +163,7 @@ def _item(element) -> WpItem:
         elif name == "wp:post_parent":
             item.post_parent = _int(_text(child))
         elif name == "category":
-            domain = child.get("domain")
+            domain = {"tag": "post_tag"}.get(child.get("domain") or "", child.get("domain"))  # WXR 1.0 said "tag"
             if domain:  # WXR 1.0 also repeats each category without domain or nicename
                 item.terms.append((domain, (child.get("nicename") or "").strip(), html.unescape(_text(child)).strip()))
         elif name == "wp:postmeta":
