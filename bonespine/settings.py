@@ -88,8 +88,6 @@ MIDDLEWARE = [
     "articles.pagecache.PageCacheMiddleware",
     # Old WordPress addresses (articles/importers/redirects.py): acts on 404s only; inside the page cache.
     "articles.importers.redirects.LegacyRedirectMiddleware",
-    # Old WordPress addresses (articles/importers/redirects.py): acts on 404s only; inside the page cache.
-    "articles.importers.redirects.LegacyRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
