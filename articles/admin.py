@@ -405,9 +405,12 @@ class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin
         if done:
             self.message_user(request, f"{label}: {done} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    @admin.action(description="Submit selected for medical review", permissions=["submit"])
     def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, "Submitted", lambda a: services.article_submit(article=a, by=request.user))
+        # Each article through the workflow service (which checks this person's rights on it);
+        # what could not be sent is listed, article by article, with the reason.
+        self._bulk(request, queryset, "Sent to the medical reviewers' queue",
+                   lambda a: services.article_submit(article=a, by=request.user))
 
     @admin.action(description="Publish selected approved articles", permissions=["publish"])
     def publish_selected(self, request, queryset):
