@@ -30,7 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "performance.md"
 BEGIN, END = "<!-- BEGIN bench_import -->", "<!-- END bench_import -->"
 
-WORDS = ["bone", "joint", "spine", "cartilage", "muscle", "tendon", "ligament", "nerve", "disc", "vertebra", "fracture", "healing", "pain", "movement", "exercise", "posture", "strength", "balance", "knee", "hip", "shoulder", "wrist", "ankle", "physiotherapy", "surgery", "recovery", "rest", "inflammation", "swelling", "stiffness", "x-ray", "scan", "doctor", "patient", "treatment"]
+WORDS = [
+    "bone", "joint", "spine", "cartilage", "muscle", "tendon", "ligament", "nerve", "disc", "vertebra",
+    "fracture", "healing", "pain", "movement", "exercise", "posture", "strength", "balance", "knee", "hip",
+    "shoulder", "wrist", "ankle", "physiotherapy", "surgery", "recovery", "rest", "inflammation", "swelling",
+    "stiffness", "x-ray", "scan", "doctor", "patient", "treatment",
+]
 HEADINGS = ["Symptoms", "Causes", "Diagnosis", "Treatment", "Recovery", "Prevention", "When to see a doctor"]
 
 
