@@ -130,7 +130,9 @@ def _valid(values: dict) -> dict | None:
     attempts = [structured, free, free | {"url": ""}, free | {"url": "", "doi": "", "pmid": ""}]
     for attempt in attempts:
         try:
-            Reference(**attempt).full_clean(exclude=["article", "key", "position"])
+            # Field checks and the model's clean(); its constraints are checked again when the
+            # service saves the rows (validating them here too would double the queries).
+            Reference(**attempt).full_clean(exclude=["article", "key", "position"], validate_constraints=False)
         except ValidationError:
             continue
         return attempt

@@ -256,13 +256,13 @@ class WordPressImporter:
         image_source = self._featured_image(item, article, note, record)
         tags = self._tags_for(item)
         if record is None:
-            article.full_clean(exclude=["lead", "featured_image", "tags"])
+            article.full_clean(exclude=["lead", "featured_image", "tags"], validate_constraints=False)
             services.article_create(article=article, by=None, sections=converted.sections,
                                     references=converted.references, tags=tags)
             record = WordPressPost(site_url=self.scan.site.base_site_url, wp_id=item.post_id, article=article)
             note.outcome = "created"
         else:
-            article.full_clean(exclude=["lead", "featured_image", "tags", "slug"])
+            article.full_clean(exclude=["lead", "featured_image", "tags", "slug"], validate_constraints=False)
             services.article_update(article=article, by=None, expected_revision=None, sections=converted.sections,
                                     references=converted.references, tags=tags)
             note.outcome = "updated"
