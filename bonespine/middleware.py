@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.log import log_response
 
 request_logger = logging.getLogger("bonespine.request")
@@ -49,22 +49,79 @@ class RequestLogMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Adds ``Cross-Origin-Resource-Policy`` to every response.
+    """Adds ``Cross-Origin-Resource-Policy`` to every response, and the caching headers that
+    keep shared caches (nginx's micro-cache, a CDN, a corporate proxy) from storing what is
+    personal or short-lived.
 
     Django's SecurityMiddleware already sends nosniff, Referrer-Policy, COOP and HSTS,
     XFrameOptionsMiddleware sends X-Frame-Options and django-permissions-policy sends
     Permissions-Policy; CORP has no Django setting. A value a view has set itself is left alone.
+
+    Caching (issue 14; it sits outside the page cache, so it sees its hits too):
+
+    * ``private, no-store`` (:func:`~django.utils.cache.add_never_cache_headers`) on every
+      response to a request that carries a session cookie (a logged-in user; the page cache
+      never serves those either), on every response that sets a cookie, that used a CSRF token
+      (a form), and on the contact page: nothing in them may be kept for someone else;
+    * ``Vary: Cookie`` on those personal responses. An anonymous public page (which the page
+      cache marks ``public``) is the same for every reader and does not read the session, so
+      it does not vary on cookies (which would split shared caches by every analytics cookie);
+      a page that does read the session gets ``Vary: Cookie`` from SessionMiddleware;
+    * a 404 is kept by shared caches for :data:`NOT_FOUND_MAX_AGE` seconds at most (a page
+      about to be published, a mistyped link fixed), instead of the page cache's minute.
+
+    Static files and uploads are the same for everyone and keep their own headers.
     """
+
+    NOT_FOUND_MAX_AGE = 5
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.cross_origin_resource_policy = settings.BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY
+        self.shared_prefixes = tuple(
+            prefix for prefix in ("/" + settings.STATIC_URL.lstrip("/"), "/" + settings.MEDIA_URL.lstrip("/"))
+            if prefix != "/"
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
         if self.cross_origin_resource_policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", self.cross_origin_resource_policy)
+        if not request.path.startswith(self.shared_prefixes):
+            self.cache_headers(request, response)
         return response
+
+    def is_personal(self, request, response) -> bool:
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+            or request.path == _contact_path()
+        ):
+            return True
+        try:  # logged in some other way than with the session cookie (e.g. a test's force_login)
+            return getattr(getattr(request, "user", None), "is_authenticated", False) is True
+        except Exception:  # noqa: BLE001 - the user cannot be read (database down): assume personal
+            return True
+
+    def cache_headers(self, request, response) -> None:
+        if self.is_personal(request, response):
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
+            patch_vary_headers(response, ("Cookie",))
+            return
+        control = response.get("Cache-Control", "")
+        if "private" in control or "no-store" in control:
+            return
+        if response.status_code == 404:
+            response.headers.pop("Cache-Control", None)
+            patch_cache_control(response, public=True, max_age=self.NOT_FOUND_MAX_AGE)
+
+
+def _contact_path() -> str:
+    try:
+        return reverse("feedback:contact")
+    except NoReverseMatch:
+        return "/contact/"
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

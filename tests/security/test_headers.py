@@ -116,6 +116,21 @@ def test_static_files_served_by_whitenoise_send_the_security_headers(client, set
     assert b".site-header" in response.getvalue()
     response.close()
     assert_security_headers(response)
+    # Issue 14 item 9: for this site's own pages only, and the headers agree.
+    assert "Access-Control-Allow-Origin" not in response.headers
+    assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_no_server_version_is_sent():
+    """Issue 14 item 9: gunicorn says "gunicorn" without its version, nginx has server_tokens off."""
+    from pathlib import Path
+
+    import gunicorn
+
+    assert gunicorn.SERVER == "gunicorn"
+    conf = (Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "bonespine.conf.in").read_text()
+    assert "server_tokens off;" in conf
+    assert "Access-Control-Allow-Origin" not in conf
 
 
 @pytest.mark.django_db

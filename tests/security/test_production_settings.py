@@ -99,7 +99,8 @@ def test_production_responses_are_https_only_and_hardened():
 
     assert data["secure_status"] == 200
     headers = data["secure_headers"]
-    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    # Issue 14 item 8: a year, without includeSubDomains and preload unless asked for.
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
     csp = headers["Content-Security-Policy"]
     assert "upgrade-insecure-requests" in csp.split("; ")
     assert "script-src 'self'" in csp.split("; ")
@@ -116,9 +117,27 @@ def test_production_responses_are_https_only_and_hardened():
         "CSRF_COOKIE_SECURE": True,
         "SECURE_SSL_REDIRECT": True,
         "SECURE_HSTS_SECONDS": 31536000,
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
-        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
     }
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1"}, "max-age=31536000; includeSubDomains"),
+    ({"DJANGO_HSTS_PRELOAD": "1"}, "max-age=31536000; preload"),
+    ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1", "DJANGO_HSTS_PRELOAD": "1"}, "max-age=31536000; includeSubDomains; preload"),
+], ids=["subdomains", "preload", "both"])
+def test_hsts_subdomains_and_preload_are_opt_in(env, expected):
+    result = run(["-c", PRODUCTION_RESPONSE], **production_env(**env))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["secure_headers"]["Strict-Transport-Security"] == expected
+
+
+def test_deploy_checks_pass_with_hsts_opted_in():
+    env = production_env(DJANGO_HSTS_INCLUDE_SUBDOMAINS="1", DJANGO_HSTS_PRELOAD="1")
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 UPGRADE = (
