@@ -314,13 +314,24 @@ PERMISSIONS_POLICY = {
     )
 }
 # Sent by bonespine.middleware.SecurityHeadersMiddleware (Django has no setting for it).
+# Static files (CSS, JS, fonts, images) are for this site's own pages only: no other origin
+# may load them, so WhiteNoise does not send its default "Access-Control-Allow-Origin: *"
+# (which would contradict this header; deploy/nginx serves /static/ the same way).
 BONESPINE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Opt-in (README): includeSubDomains commits every subdomain to https, and preload (with a
+    # submission to the browsers' list) commits the domain's future, both for years.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    # check --deploy warns about both being off; that is the deliberate default here.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, *(
+        check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS), ("security.W021", SECURE_HSTS_PRELOAD))
+        if not on
+    )]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
