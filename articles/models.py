@@ -244,6 +244,15 @@ class Article(models.Model):
             models.Index(fields=["status", "-first_published_at"], name="article_status_pub_idx"),
             models.Index(fields=["category", "status", "-first_published_at"], name="article_cat_status_idx"),
             models.Index(fields=["next_review_due"], name="article_review_due_idx"),
+            # Public listings newest first (ArticleQuerySet.published: live_version set), partial so
+            # only live articles are in them: home, category and author pages, categories' counts,
+            # related articles, search candidates (docs/performance.md).
+            models.Index(fields=["-first_published_at", "-id"], condition=Q(live_version__isnull=False),
+                         name="article_live_newest_idx"),
+            models.Index(fields=["category", "-first_published_at", "-id"], condition=Q(live_version__isnull=False),
+                         name="article_live_cat_newest_idx"),
+            models.Index(fields=["author", "-first_published_at", "-id"], condition=Q(live_version__isnull=False),
+                         name="article_live_author_newest_idx"),
         ]
 
     def __str__(self) -> str:

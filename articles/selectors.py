@@ -28,10 +28,18 @@ POPULAR_PERIODS = {"7d": 7, "30d": 30, "all": None}
 DEFAULT_POPULAR_PERIOD = "30d"
 
 
+# Listing rows stay narrow: every sort (newest first, related, search) carries whole rows, and
+# the search vector (about 4 KB) and the people's bios (2 KB) would make them wide.
 LISTING_DEFERRED = [
     "lead", "lead_html",
     "live_version__lead_html", "live_version__sections", "live_version__references", "live_version__content",
-    "live_version__section_text", "live_version__body_text",
+    "live_version__section_text", "live_version__body_text", "live_version__search_vector",
+]
+# Listings show the people's names (and link to their pages), never their bios or links.
+PEOPLE_DEFERRED = [
+    f"{person}__{field}"
+    for person in ("author", "reviewer")
+    for field in ("short_bio", "bio", "specialties", "website", "orcid", "profile_url")
 ]
 
 
@@ -40,7 +48,7 @@ def public_articles():
 
     Listings read the live version's title, excerpt and image, never the working copy.
     """
-    return Article.objects.published().with_people().defer(*LISTING_DEFERRED)
+    return Article.objects.published().with_people().defer(*LISTING_DEFERRED, *PEOPLE_DEFERRED)
 
 
 def article_for_page(*, slug: str) -> Article:
@@ -177,20 +185,30 @@ def author_reviewed_articles(*, author: Author):
     return public_articles().reviewed_by(author).newest_first()
 
 
-def search_articles(*, query: str):
-    """Published articles matching ``query``, best first (see articles/search.py)."""
+def search_ranked(*, query: str):
+    """Published articles matching ``query``, best first, as narrow ``{"pk", "rank"}`` rows
+    (at most ``search.MAX_RESULTS`` on PostgreSQL; see articles/search.py)."""
+    from . import search
+
+    return search.search(Article.objects.published(), query)
+
+
+def search_page_articles(*, rows, query: str) -> list[Article]:
+    """The articles of one page of :func:`search_ranked` rows, in order, with people, live
+    version and snippet (one query)."""
     from . import search
 
     # The snippet is cut from the body text, so that one column stays loaded.
     deferred = [f for f in LISTING_DEFERRED if f != "live_version__body_text"]
-    return search.search(Article.objects.published().with_people().defer(*deferred), query)
+    return search.page_articles(public_articles().defer(None).defer(*deferred, *PEOPLE_DEFERRED), rows, query)
 
 
 def related_articles(*, article: Article, limit: int = 4):
     """Other published articles sharing the most tags, then the same category, newest first.
 
-    Two index-driven queries: the tag overlap is counted on the tag links alone, then
-    one query picks the best ``limit`` among those and the same-category articles.
+    Small whatever the site's size: the tag overlap is counted on the tag links alone (the 50
+    best), the same-category fallback is only that category's newest ``limit`` + 1 (the partial
+    "live, newest first" index), and the final query sorts those few candidates only.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Case, IntegerField, Value, When
@@ -205,10 +223,14 @@ def related_articles(*, article: Article, limit: int = 4):
             .values("object_id").annotate(n=Count("id")).order_by("-n", "-object_id")
             .values_list("object_id", "n")[:50]
         )
+    newest_in_category = (
+        Article.objects.published().filter(category_id=article.category_id).newest_first()
+        .values("pk")[:limit + 1]
+    )
     shared = Case(*[When(pk=pk, then=Value(n)) for pk, n in overlap], default=Value(0), output_field=IntegerField())
     return (
         public_articles()
-        .filter(Q(pk__in=[pk for pk, _ in overlap]) | Q(category_id=article.category_id))
+        .filter(Q(pk__in=[pk for pk, _ in overlap]) | Q(pk__in=newest_in_category))
         .exclude(pk=article.pk)
         .annotate(
             shared_tags=shared,

@@ -62,10 +62,16 @@ def counts_as_view(request) -> bool:
 
 
 def redis_client():
-    """The raw redis-py client behind Django's RedisCache, or None for other caches."""
-    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
-        return None
-    return cache._cache.get_client(write=True)  # noqa: SLF001 - documented way to reach redis-py
+    """The raw redis-py client behind the Redis cache (django-redis's pooled one in production,
+    or Django's own RedisCache), or None for other caches."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.startswith("django_redis."):
+        from django_redis import get_redis_connection
+
+        return get_redis_connection("default")
+    if backend.endswith("RedisCache"):
+        return cache._cache.get_client(write=True)  # noqa: SLF001 - documented way to reach redis-py
+    return None
 
 
 def add_view(article_id: int, *, day: date | None = None) -> bool:

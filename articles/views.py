@@ -103,12 +103,16 @@ def popular(request):
 @require_safe
 def search(request):
     query = search_module.clean_query(request.GET.get("q"))
-    page = None
+    page = suggestion = None
     if query:
-        page = paginate(request, selectors.search_articles(query=query), per_page=10)
-        page.object_list = list(page.object_list)
-        search_module.add_snippets(page.object_list, query)
-    return render(request, "articles/search.html", {"query": query, "page_obj": page})
+        page = paginate(request, selectors.search_ranked(query=query), per_page=10)
+        page.object_list = selectors.search_page_articles(rows=list(page.object_list), query=query)
+        if page.paginator.count < search_module.SUGGEST_BELOW:
+            suggestion = search_module.did_you_mean(query)
+    return render(request, "articles/search.html", {
+        "query": query, "page_obj": page, "suggestion": suggestion,
+        "capped": page is not None and search_module.is_postgres() and page.paginator.count >= search_module.MAX_RESULTS,
+    })
 
 
 @csrf_exempt  # a beacon cannot carry a CSRF token; it only adds one to a counter

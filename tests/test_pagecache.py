@@ -27,7 +27,7 @@ def page_cache(request, settings):
             if os.environ.get("CI"):
                 pytest.fail("BONESPINE_TEST_REDIS_URL is not set: scripts/test.sh starts redis-server for CI.")
             pytest.skip("no Redis server (run through scripts/test.sh)")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+        settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
                                        "LOCATION": REDIS_URL}}
     else:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -169,7 +169,7 @@ def test_buffered_views_are_flushed_exactly(settings):
         if os.environ.get("CI"):
             pytest.fail("BONESPINE_TEST_REDIS_URL is not set")
         pytest.skip("no Redis server")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
     cache.clear()
     article = published_article()
     n = 80

@@ -22,7 +22,7 @@ def raiser(exc):
     [
         ("/", "featured_articles"),
         ("/popular/", "popular_articles"),
-        ("/search/?q=knee", "search_articles"),
+        ("/search/?q=knee", "search_ranked"),
         ("/articles/any-slug/", "article_for_page"),
     ],
 )
