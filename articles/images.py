@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
+import posixpath
 import uuid
 import warnings
 
@@ -23,8 +25,12 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.db.models.signals import post_save
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ALLOWED_EXTENSIONS = {"jpg", "jpeg", "png", "webp"}
@@ -220,6 +226,61 @@ def categories_upload_to(instance, filename):
     return generated_upload_to("categories")(instance, filename)
 
 
+# --- Replaced images ----------------------------------------------------------------------------
+
+
+def image_is_referenced(name: str) -> bool:
+    """Whether any row still points at the stored file ``name``: any file field of any model
+    (an article, author or category, and every published version, current or past, since past
+    versions can still be viewed and compared). History records do not count (they keep names
+    of files replaced long ago; a restore from history skips a file that is gone)."""
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    for model in apps.get_models():
+        if issubclass(model, HistoricalChanges):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and model._base_manager.filter(**{field.attname: name}).exists():
+                return True
+    return False
+
+
+def rendition_files(name: str) -> list[str]:
+    """The stored renditions of ``name`` (``<folder>/renditions/<stem>-<width>.<ext>``)."""
+    folder, filename = posixpath.split(name)
+    stem = filename.rsplit(".", 1)[0]
+    directory = posixpath.join(folder, "renditions")
+    try:
+        _, files = default_storage.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError, OSError):
+        return []
+    return sorted(posixpath.join(directory, f) for f in files
+                  if f.startswith(f"{stem}-") and f[len(stem) + 1:].split(".", 1)[0].isdigit())
+
+
+def delete_if_unreferenced(name: str) -> bool:
+    """Delete the stored original ``name`` and its renditions if no row refers to it any more.
+
+    Called after the transaction that replaced it has committed (a rollback keeps it). Never
+    raises: a file left behind is logged, the editor's save has already succeeded. Backups hold
+    every stored file, so one taken before still restores it.
+    """
+    if not name:
+        return False
+    try:
+        if image_is_referenced(name):
+            return False
+        for copy in rendition_files(name):
+            default_storage.delete(copy)
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001 - storage and database errors alike: log, never fail the request
+        logger.exception("Could not delete the replaced image %s", name)
+        return False
+    logger.info("Deleted the replaced image %s and its renditions", name)
+    return True
+
+
 class SafeImageFormMixin:
     """Form-field behaviour for a :class:`SafeImageField`: this module's checks and messages
     instead of Django's ("not an image or a corrupted image", the list of every extension
@@ -276,9 +337,27 @@ class SafeImageField(models.ImageField):
         kwargs.pop("validators", None)
         return name, path, args, kwargs
 
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        super().contribute_to_class(cls, name, *args, **kwargs)
+        if not cls._meta.abstract:
+            post_save.connect(self._replaced_file_cleanup, sender=cls, weak=False,
+                              dispatch_uid=f"safe-image-cleanup-{cls._meta.label}-{name}")
+
+    def _replaced_file_cleanup(self, sender, instance, raw=False, **kwargs):
+        """After the row is saved: once the transaction commits, delete the file a new upload
+        replaced, if nothing refers to it any more (:func:`delete_if_unreferenced`)."""
+        old = getattr(instance, "_replaced_image_names", {}).pop(self.attname, "")
+        if old and not raw:
+            transaction.on_commit(functools.partial(delete_if_unreferenced, old))
+
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
+            if model_instance.pk is not None:  # remember what this upload replaces
+                old = (type(model_instance)._base_manager.filter(pk=model_instance.pk)
+                       .values_list(self.attname, flat=True).first())
+                if old:
+                    model_instance.__dict__.setdefault("_replaced_image_names", {})[self.attname] = old
             data, ext = clean_image_bytes(file.file)
             file.save(f"upload.{ext}", ContentFile(data, name=f"upload.{ext}"), save=False)
             self.update_dimension_fields(model_instance, force=True)
