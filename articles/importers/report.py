@@ -59,8 +59,8 @@ class ImportReport:
             lines.append(f"  ! {note}")
         if verbose:
             for post in self.posts:
-                if post.outcome == "created" and not post.warnings:
-                    continue
+                if post.outcome == "created" and not post.warnings and not self.dry_run:
+                    continue  # a dry run lists every post; a real run what needs a look
                 head = f"[{post.outcome}] post {post.wp_id} “{post.title}”"
                 if post.article:
                     head += f" → /articles/{post.article}/"

@@ -124,11 +124,15 @@ class WordPressImporter(TermsAndAddresses):
             self.report.notes.append(f"WXR version {site.wxr_version} is not one this importer knows (1.0–1.2); "
                                      "read as 1.2.")
         self._check_author_map()
+        if not self.dry_run:
+            # One transaction per post (see _one): a long import never holds the database's
+            # write lock for long, and what was imported stays if it is interrupted.
+            self._import_items()
+            return self.report
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # a dry run does everything, then rolls it all back
                 self._import_items()
-                if self.dry_run:
-                    raise _DryRunRollback
+                raise _DryRunRollback
         except _DryRunRollback:
             pass
         return self.report

@@ -130,6 +130,9 @@ def test_dry_run_writes_nothing_and_says_what_would_happen(uploads, settings):
     out = run_import(CLASSIC, "--media-dir", uploads, "--dry-run", "--pages")
     assert "DRY RUN" in out and "Would import" in out
     assert "4 created" in out
+    for wp_id in (101, 102, 103, 104):  # every post that would be created is listed
+        assert f"[created] post {wp_id} " in out
+    assert "[skipped] post 105 " in out
     assert "Missing media" in out
     for model in (Article, Section, Reference, Category, Author, Tag, LegacyPath, WordPressPost, FlatPage):
         assert not model.objects.exists(), model
