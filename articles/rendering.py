@@ -252,6 +252,17 @@ def plain_text(html_or_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(strip_tags(text))).strip()
 
 
+def readable_text(html_text: str) -> str:
+    """Stored HTML as text a person compares (diffs, history): one line per paragraph,
+    heading or list item ("• "), citations as [cite: keys], entities decoded."""
+    text = _CITATION_RE.sub(lambda m: f"[cite: {' '.join(citation_keys(m.group(0))[0])}]", html_text or "")
+    text = re.sub(r"<li\b[^>]*>", "• ", text)
+    text = re.sub(r"</(p|h[1-6]|li|tr|blockquote)>|<br>", "\n", text)
+    text = re.sub(r"</t[hd]>", " | ", text)
+    text = html.unescape(strip_tags(text))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def excerpt(html: str, words: int = 30) -> str:
     return Truncator(plain_text(html)).words(words, truncate="…")
 

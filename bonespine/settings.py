@@ -181,6 +181,10 @@ SILENCED_SYSTEM_CHECKS = ratelimit_silenced_checks(CACHES[RATELIMIT_USE_CACHE]["
 
 # Page cache for anonymous visitors (articles/pagecache.py); popular lists lag by at most this.
 BONESPINE_PAGE_CACHE = env_bool("BONESPINE_PAGE_CACHE", True)
+# The "ready for review" check (articles/workflow/readiness.py): references an article needs
+# before it can be submitted, and the Flesch Reading Ease the advice aims at (patient information).
+BONESPINE_REVIEW_MIN_REFERENCES = int(os.environ.get("BONESPINE_REVIEW_MIN_REFERENCES", "1"))
+BONESPINE_READING_EASE_TARGET = int(os.environ.get("BONESPINE_READING_EASE_TARGET", "60"))
 BONESPINE_PAGE_CACHE_SECONDS = int(os.environ.get("BONESPINE_PAGE_CACHE_SECONDS", "300"))
 # How long the popular ranking and the sidebar fragment are reused.
 BONESPINE_POPULAR_SECONDS = int(os.environ.get("BONESPINE_POPULAR_SECONDS", "120"))

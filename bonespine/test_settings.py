@@ -22,3 +22,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 
 # Off by default so tests can inspect response.context; tests/test_pagecache.py turns it on.
 BONESPINE_PAGE_CACHE = False
+
+# Most tests build small articles without references; the "ready for review" tests
+# (tests/articles/test_authoring.py) put the production default (1) back and check it.
+BONESPINE_REVIEW_MIN_REFERENCES = 0

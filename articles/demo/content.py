@@ -18,7 +18,13 @@ _CITE = re.compile(r"\[@([\d, ]+)\]")
 
 
 def md(text: str) -> str:
-    """Text written here in Markdown, indented, → the editor's HTML that is stored.
+    """Markdown written indented in this file, without the indentation (see :func:`to_html`)."""
+    return dedent(text).strip()
+
+
+def to_html(text: str) -> str:
+    """The demo's Markdown → the editor's HTML that is stored (the conversion migration 0010
+    applied to real content).
 
     ``[@2]`` or ``[@1, 3]`` cites the article's references by their place in its list here:
     the demo gives reference n the key ``r<n>`` (a real article's keys are random).

@@ -149,14 +149,14 @@ def load_article(data: dict, categories: dict, authors: dict, summary: DemoSumma
     category = categories[data["category"]]
     values = {
         "title": data["title"],
-        "lead": data["lead"],
+        "lead": content.to_html(data["lead"]),
         "category_id": category.pk,
         "author_id": authors[data["author"]].pk,
         "image_alt": data["image_alt"],
         "image_caption": data["image_caption"],
         "is_featured": data["featured"],
     }
-    sections = [{"heading": heading, "body": content.md(body)} for heading, body in data["sections"]]
+    sections = [{"heading": heading, "body": content.to_html(body)} for heading, body in data["sections"]]
     references = [{"key": f"r{n}", **{f: ref[f] for f in content.REFERENCE_FIELDS}}
                   for n, ref in enumerate(data["references"], 1)]
     make_image = partial(images.featured_image, data["slug"], category.slug, data["motif"], category.name)

@@ -23,7 +23,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import services
 from ..models import Article
-from . import diffs, permissions, snapshots, table
+from . import diffs, permissions, readiness, snapshots, table
 from .services import open_round
 
 # The form fields of the panel (prefixed so they never clash with the article's own fields).
@@ -139,6 +139,8 @@ class ArticleWorkflowViews:
         if article.status == Article.Status.APPROVED:
             approval_valid = snapshots.article_fingerprint(article) == article.approved_fingerprint
         saves_first = permissions.can_edit(request.user, article)
+        # The "ready for review" check, for whoever can edit (re-run on every save: the page reloads).
+        checks = readiness.review_checks(article) if saves_first else None
         extra_context.update(
             workflow_actions=permissions.available_actions(request.user, article),
             workflow_form_id="article_form" if saves_first else "workflow-form",
@@ -152,6 +154,8 @@ class ArticleWorkflowViews:
                 "content_changed", "article_id",
             ),
             approval_valid=approval_valid,
+            readiness_checks=checks,
+            readiness_blocking=any(check.blocking for check in checks or []),
             article_obj=article,
             time_zone=timezone.get_current_timezone_name(),
             schedule_min=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ..rendering import readable_text
+
 CONTEXT_WORDS = 12  # unchanged words kept on each side of a change
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
@@ -64,7 +66,7 @@ def _reference_text(reference: dict) -> str:
 
 
 def _section_text(section: dict) -> str:
-    return f"{section.get('heading', '')}\n\n{section.get('body', '')}"
+    return f"{section.get('heading', '')}\n\n{readable_text(section.get('body', ''))}"
 
 
 def changes(old: dict | None, new: dict) -> list[Part]:
@@ -74,6 +76,8 @@ def changes(old: dict | None, new: dict) -> list[Part]:
     for key, label in (("title", "Title"), ("lead", "Lead"), ("image", "Featured image"),
                        ("image_alt", "Image alt text"), ("image_caption", "Image caption")):
         before, after = old.get(key) or "", new.get(key) or ""
+        if key == "lead":  # compared as text: the reader sees words, not tags
+            before, after = readable_text(before), readable_text(after)
         if before != after:
             status = "added" if not before else "removed" if not after else "changed"
             parts.append(Part(label, word_diff_html(before, after), status))

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .. import renditions, search
 from ..models import Article, ArticleComment, ArticleTransition, ReviewReminder, ReviewRound
-from . import notifications, permissions, snapshots, table
+from . import notifications, permissions, readiness, snapshots, table
 
 S = table.Status
 
@@ -47,24 +47,13 @@ def _record(article: Article, *, from_status: str, by, comment: str = "", versio
     )
 
 
-def _missing_for_review(article: Article) -> list[str]:
-    problems = []
-    if not article.lead.strip():
-        problems.append("a lead")
-    if not article.sections.exists():
-        problems.append("at least one section")
-    if article.featured_image and not article.image_alt.strip():
-        problems.append("alt text for the featured image")
-    return problems
-
-
 def _check_requirements(action: table.Action, article: Article, *, by=None, comment: str = "", publish_at=None,
                         reviewer=None) -> None:
     """What the table says ``action`` requires, beyond role and state (guards included)."""
     for requirement in action.requires:
         if requirement in table.GUARDS and not permissions.guard_holds(requirement, article, by):
             raise ArticleError(_GUARD_MESSAGES[requirement](article))
-        if requirement == table.READY and (problems := _missing_for_review(article)):
+        if requirement == table.READY and (problems := readiness.blocking_problems(article)):
             raise ArticleError("Before review the article needs " + ", ".join(problems) + ".")
         if requirement == table.COMMENT and not (comment or "").strip():
             raise ArticleError(action.missing_comment)

@@ -102,12 +102,12 @@ def build_snapshot(article):
 
 def _lines(content: dict) -> list[str]:
     lines = [f"Title: {content.get('title', '')}", "", "Lead:"]
-    lines += content.get("lead", "").splitlines() or [""]
+    lines += rendering.readable_text(content.get("lead", "")).splitlines() or [""]
     lines += ["", f"Image: {content.get('image') or '(none)'}", f"Alt text: {content.get('image_alt', '')}",
               f"Caption: {content.get('image_caption', '')}"]
     for number, section in enumerate(content.get("sections", []), 1):
         lines += ["", f"## {number}. {section['heading']}  (#{section['anchor']})"]
-        lines += section["body"].splitlines()
+        lines += rendering.readable_text(section["body"]).splitlines()
     lines += ["", "References:"]
     for number, ref in enumerate(content.get("references", []), 1):
         lines.append(f"{number}. {ref['text']}" + (f" doi:{ref['doi']}" if ref.get("doi") else "")

@@ -192,7 +192,7 @@ def test_second_concurrent_save_is_refused_and_keeps_typed_text(client, team):
     assert "Title typed by the second editor" in html and "Body typed by the second editor" in html
     article.refresh_from_db()
     assert article.title == "Title from the first editor"
-    assert Section.objects.get(article=article).body == "First version of the body."
+    assert Section.objects.get(article=article).body == "<p>First version of the body.</p>"
 
 
 def test_editing_a_published_article_in_the_admin_starts_a_revision(client, team):

@@ -144,7 +144,7 @@ def test_restoring_a_past_published_version_goes_through_review(client, team):
     client.post(f"/admin/articles/article/{article.pk}/versions/1/restore/")
     article.refresh_from_db()
     assert public_text(client, article) == second
-    assert article.status == S.DRAFT and article.sections.get().body == "First version text."
+    assert article.status == S.DRAFT and article.sections.get().body == "<p>First version text.</p>"
 
 
 def test_a_reviewer_cannot_restore(client, team):
@@ -257,7 +257,7 @@ def test_workflow_button_saves_the_typed_text_first_and_keeps_the_comment(client
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.status == S.IN_REVIEW
-    assert article.sections.get().body == "Typed just before pressing the button."
+    assert article.sections.get().body == "<p>Typed just before pressing the button.</p>"
     assert article.transitions.first().comment == "Changed age range to 40-65 per NICE CKS."
     comment = ArticleComment.objects.get(article=article)
     assert (comment.kind, comment.text) == ("submitted", "Changed age range to 40-65 per NICE CKS.")
@@ -272,7 +272,7 @@ def test_a_workflow_button_with_form_errors_does_nothing_and_keeps_the_text(clie
     assert "the workflow step was not taken" in page
     assert "My careful new paragraph." in page
     article.refresh_from_db()
-    assert article.status == S.DRAFT and article.sections.get().body == "Old text."
+    assert article.status == S.DRAFT and article.sections.get().body == "<p>Old text.</p>"
 
 
 def test_a_comment_typed_then_plain_save_is_kept(client, team):
