@@ -299,3 +299,37 @@ def test_progress_is_reported_to_the_callback():
     report = import_wordpress(path=CLASSIC, progress=lambda **kw: seen.append((kw["done"], kw["total"])))
     assert seen[-1] == (7, 7)  # 5 posts + 2 pages
     assert report.get("articles", "created") == 4
+
+
+def test_block_editor_export():
+    out = run_import(fixture("block-editor.xml"))
+    wrist = Article.objects.get(slug="wrist-fractures")
+    assert wrist.lead == "<p>A fall on an outstretched hand is the usual cause of a broken wrist.</p>"
+    assert [s.heading for s in wrist.sections.all()] == ["Symptoms", "Treatment"]
+    treatment = wrist.sections.get(heading="Treatment").body
+    assert "<li>A cast for six weeks</li>" in treatment and "<h4>A deep sub-heading</h4>" in treatment
+    assert "wp:" not in treatment and "wp-block" not in treatment
+    assert "X-ray" not in wrist.sections.get(heading="Symptoms").body  # the figure went with its image
+    refs = list(wrist.references.all())
+    assert [r.kind for r in refs] == ["journal", "other"]  # the empty item is not a reference
+    assert refs[0].doi == "10.1016/j.jht.2016.03.003" and refs[0].journal == "J Hand Ther"
+    assert refs[1].pmid == "27264899"
+    assert wrist.first_published_at == datetime(2024, 5, 10, 7, 0, tzinfo=UTC)
+    assert "Shortcodes removed: [embed], [ez-toc]" in out or "Shortcodes removed: [ez-toc], [embed]" in out
+    assert "1 inline image(s) not imported" in out
+    scheduled = Article.objects.get(slug="scheduled-post")
+    assert scheduled.first_published_at is None  # WordPress "future": never published
+    assert scheduled.lead == "<p>A summary written in the excerpt box.</p>"
+    assert LegacyPath.objects.filter(path="/blog/fractures/wrist-fractures/", article=wrist).exists()
+
+
+@pytest.mark.parametrize("name, author_name", [("wxr-1.0.xml", "admin"), ("wxr-1.1.xml", "Prof Ada Obi")])
+def test_old_wxr_versions_import(name, author_name):
+    run_import(fixture(name))
+    hip = Article.objects.get(slug="hip-replacement")
+    assert hip.status == Article.Status.DRAFT
+    assert hip.author.name == author_name and hip.author.slug == "admin"
+    assert hip.category.slug == "hips"
+    assert list(hip.tags.values_list("slug", flat=True)) == ["arthritis"]
+    assert [s.heading for s in hip.sections.all()] == ["Recovery"]
+    assert hip.first_published_at == datetime(2009, 6, 1, 10, 0, tzinfo=UTC)
