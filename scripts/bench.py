@@ -10,13 +10,19 @@ space. This script then:
    the same size, served by WhiteNoise from the same gunicorn — the ceiling;
 3. starts gunicorn (DEBUG off, Redis cache) with the page cache on, then off, and runs
    ``wrk --latency`` against each target (after a short warm-up);
-4. rebuilds with the large size and measures the pages again with the page cache off;
-5. prints the table and, unless ``BENCH_QUICK=1``, rewrites the generated part of
-   docs/performance.md.
+4. with the page cache on, also puts the front server of ``make serve`` (nginx, deploy/nginx/,
+   its 3 s micro-cache) in front of that gunicorn and measures the same pages through it,
+   against nginx serving the same static file;
+5. rebuilds with the large size and measures the pages again with the page cache off;
+6. counts the SQL queries of an uncached article page at both sizes (in-process);
+7. prints the table with every target of issue 13 marked PASS/FAIL and, unless
+   ``BENCH_QUICK=1``, rewrites the generated part of docs/performance.md.
 
 Environment: BENCH_DURATION (15s; quick 5s), BENCH_QUICK=1 (5 s runs, 500/5,000 articles),
 BENCH_SIZES ("2000,20000"), BENCH_CONNECTIONS (10), BENCH_THREADS (2), BENCH_WRITE_DOC
-(1 unless quick), WEB_CONCURRENCY and the other gunicorn.conf.py variables.
+(1 unless quick), BENCH_NGINX (1; 0 skips the nginx rows), WEB_CONCURRENCY and the other
+gunicorn.conf.py variables. A smoke run of a few minutes:
+``BENCH_QUICK=1 BENCH_SIZES=200,1000 BENCH_DURATION=2s make bench``.
 """
 
 from __future__ import annotations
@@ -52,24 +58,35 @@ SIZES = [int(n) for n in (os.environ.get("BENCH_SIZES") or ("500,5000" if QUICK 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "10"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WRITE_DOC = os.environ.get("BENCH_WRITE_DOC", "0" if QUICK else "1") == "1"
+NGINX_ROWS = os.environ.get("BENCH_NGINX", "1") == "1"
+NGINX = os.environ.get("BENCH_NGINX_BIN") or "/usr/sbin/nginx"
 TMP = Path(os.environ.get("BENCH_TMP") or "/tmp")
 SECRET_KEY = secrets.token_urlsafe(50)  # one per run, shared by every process of the run
 
 # Targets in table order; the dict values are filled from the dataset (see PICK).
-TARGETS = ["static", "article", "home", "category", "popular", "author", "search"]
-GROWTH = ["category", "search"]
+TARGETS = ["static", "article", "home", "category", "tag", "popular", "author", "search"]
+LISTINGS = ["home", "category", "tag", "popular", "author"]
+# Issue 13's targets: ratios to the static file within one run, growth from the small to the large size.
+UNCACHED_ARTICLE_MIN, UNCACHED_P99_OVER_P50_MAX, UNCACHED_LISTING_MIN = 0.25, 3.0, 0.2
+CACHED_ARTICLE_MIN, FRONT_CACHED_ARTICLE_MIN = 0.7, 0.5
+GROWTH_MAX = {"search": 1.5, "article": 1.2, **{t: 1.3 for t in LISTINGS}}
+ARTICLE_QUERY_BUDGET = 6
 
 PICK = r"""
 import json
 from django.conf import settings
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
 from articles.models import Article, Category
 from authors.models import Author
 published = Article.objects.published().order_by("pk")
 article = published[published.count() // 2]
 category = Category.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
 author = Author.objects.annotate(n=Count("articles")).order_by("-n", "pk").first()
+tag = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by("-n", "pk").first()
 paths = {
     "static": "/static/bench/article.html",
     "article": article.get_absolute_url(),
@@ -77,6 +94,7 @@ paths = {
     "category": category.get_absolute_url(),
     "popular": "/popular/",
     "author": author.get_absolute_url(),
+    "tag": f"/tags/{tag.slug}/",
     "search": "/search/?q=fracture",
 }
 response = Client().get(paths["article"], HTTP_HOST="127.0.0.1")
@@ -84,9 +102,14 @@ assert response.status_code == 200, response.status_code
 out = settings.STATIC_ROOT / "bench" / "article.html"
 out.parent.mkdir(parents=True, exist_ok=True)
 out.write_bytes(response.content)
-from articles.selectors import search_articles
-info = {"category_articles": category.n, "author_articles": author.n, "html_bytes": len(response.content),
-        "search_matches": search_articles(query="fracture").count()}
+from articles.search import _ts_query
+with override_settings(BONESPINE_PAGE_CACHE=False):
+    Client().get(paths["article"], HTTP_HOST="127.0.0.1")  # warm per-process caches, as a running server
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(paths["article"], HTTP_HOST="127.0.0.1")
+info = {"category_articles": category.n, "author_articles": author.n, "tag_articles": tag.n,
+        "html_bytes": len(response.content), "article_queries": len(queries.captured_queries),
+        "search_matches": published.filter(live_version__search_vector=_ts_query("fracture")).count()}
 print("BENCH_PICK " + json.dumps({"paths": paths, "info": info}))
 """
 
@@ -200,6 +223,38 @@ class Server:
         self.logfile.close()
 
 
+class Front:
+    """The front server of ``make serve`` (nginx, rendered from deploy/nginx/) before ``server``."""
+
+    def __init__(self, server: Server):
+        self.server, self.port, self.name = server, free_port(), f"{server.name}-nginx"
+        self.page_cache, self.logfile = server.page_cache, None
+        self.run_dir = TMP / "nginx"
+
+    def __enter__(self):
+        sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
+        import render  # deploy/nginx/render.py
+
+        conf = render.write_run_dir(run_dir=self.run_dir, listen=f"127.0.0.1:{self.port}",
+                                    upstream=f"127.0.0.1:{self.server.port}", static_root=str(ROOT / "staticfiles"),
+                                    media_root=str(TMP / "media"))
+        self.cache_seconds = render.CACHE_SECONDS
+        self.command = [NGINX, "-p", str(self.run_dir), "-e", str(self.run_dir / "error.log"), "-c", str(conf)]
+        subprocess.run(self.command, check=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                get(self.port, "/healthz")
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("nginx did not answer within 10 s")
+
+    def __exit__(self, *exc):
+        subprocess.run([*self.command, "-s", "quit"], check=False)
+        time.sleep(0.5)
+
+
 def get(port: int, path: str) -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -271,24 +326,33 @@ def server_durations(logfile: Path, offset: int, path: str) -> list[float]:
     return durations
 
 
-def measure(server: Server, size: int, paths: dict, targets: list[str]) -> list[Row]:
-    """wrk each target; the static file first and again last, ratios against their mean."""
+def measure(server, size: int, paths: dict, targets: list[str]) -> list[Row]:
+    """wrk each target; the static file first and again last, ratios against their mean.
+
+    ``server`` is a gunicorn :class:`Server` or a :class:`Front` (nginx) before one; rows through
+    nginx say ``nginx`` in the page-cache column and have no server-side duration.
+    """
     rows = []
+    front = isinstance(server, Front)
     for target in ["static", *[t for t in targets if t != "static"], "static"]:
         path = paths[target]
         get(server.port, path)
         status, headers, _ = get(server.port, path)  # the second one is a hit when the cache is on
         if status != 200:
             raise SystemExit(f"{path} answered {status}; not benchmarking an error page")
-        if server.page_cache and target != "static" and headers.get("X-Cache") != "HIT":
+        if front and target != "static" and headers.get("X-Proxy-Cache") != "HIT":
+            log(f"warning: {path} not served from nginx's micro-cache (X-Proxy-Cache: {headers.get('X-Proxy-Cache')})")
+        elif not front and server.page_cache and target != "static" and headers.get("X-Cache") != "HIT":
             log(f"warning: {path} not served from the page cache (X-Cache: {headers.get('X-Cache')})")
         wrk(server.port, path, WARMUP, latency=False)
-        server.logfile.flush()
-        offset = Path(server.logfile.name).stat().st_size
+        if not front:
+            server.logfile.flush()
+            offset = Path(server.logfile.name).stat().st_size
         result = parse_wrk(wrk(server.port, path, DURATION))
-        durations = sorted(server_durations(Path(server.logfile.name), offset, path))
+        durations = [] if front else sorted(server_durations(Path(server.logfile.name), offset, path))
         row = Row(size, target if not rows or target != "static" else "static (end)",
-                  "on" if server.page_cache else "off", result["rps"], result["p50"], result["p99"],
+                  "nginx" if front else "on" if server.page_cache else "off",
+                  result["rps"], result["p50"], result["p99"],
                   result["bytes"], result["errors"], result["requests"],
                   durations[len(durations) // 2] if durations else None)
         log(f"{size:>6} {row.target:<12} cache {row.cache:<3} {rate(row.rps):>8} req/s  p50 {ms(row.p50):>7} ms  "
@@ -333,30 +397,53 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def verdicts(rows: list[Row], small: int, large: int) -> list[str]:
+def verdicts(rows: list[Row], small: int, large: int, picks: dict) -> list[str]:
+    """Issue 13's targets, each PASS or FAIL (ratios at both sizes where both were measured)."""
     def row(size, target, cache):
         return next((r for r in rows if (r.size, r.target, r.cache) == (size, target, cache)), None)
 
+    def mark(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
     out = []
-    for target in ("article", "home", "category"):
-        r = row(small, target, "on")
+    for size in (small, large):
+        r = row(size, "article", "off")
         if r:
-            out.append(f"{'PASS' if r.ratio >= 0.5 else 'FAIL'}: cached {target} {r.ratio:.2f}× static "
-                       "(target ≥ 0.5×)")
-    r = row(small, "article", "off")
+            spread = r.p99 / r.p50 if r.p50 and r.p99 else None
+            ok = r.ratio >= UNCACHED_ARTICLE_MIN and spread is not None and spread <= UNCACHED_P99_OVER_P50_MAX
+            out.append(f"{mark(ok)}: uncached article at {size:,}: {r.ratio:.3f}× static, p99 {ms(r.p99)} ms = "
+                       f"{'–' if spread is None else f'{spread:.1f}'}× its p50 (target ≥ {UNCACHED_ARTICLE_MIN}× "
+                       f"and p99 ≤ {UNCACHED_P99_OVER_P50_MAX:g}× p50)")
+        for target in LISTINGS:
+            r = row(size, target, "off")
+            if r:
+                out.append(f"{mark(r.ratio >= UNCACHED_LISTING_MIN)}: uncached {target} at {size:,}: "
+                           f"{r.ratio:.3f}× static (target ≥ {UNCACHED_LISTING_MIN}×)")
+    r = row(small, "article", "on")
     if r:
-        ok = r.ratio >= 0.15 and r.p99 is not None and r.p99 < 50
-        out.append(f"{'PASS' if ok else 'FAIL'}: uncached article {r.ratio:.3f}× static, p99 {ms(r.p99)} ms "
-                   "(target ≥ 0.15× and p99 < 50 ms)")
-    for target in GROWTH:
+        out.append(f"{mark(r.ratio >= CACHED_ARTICLE_MIN)}: cached article through the app: {r.ratio:.2f}× static "
+                   f"(target ≥ {CACHED_ARTICLE_MIN}×)")
+    r = row(small, "article", "nginx")
+    if r:
+        out.append(f"{mark(r.ratio >= FRONT_CACHED_ARTICLE_MIN)}: cached article through nginx: {r.ratio:.2f}× nginx "
+                   f"serving the same-size static file (target ≥ {FRONT_CACHED_ARTICLE_MIN}×)")
+    elif NGINX_ROWS:
+        out.append("FAIL: cached article through nginx: not measured")
+    for target, limit in GROWTH_MAX.items():
         a, b = row(small, target, "off"), row(large, target, "off")
         if a and b and not (a.p50 and b.p50):
             out.append(f"FAIL: uncached {target}: no request finished within wrk's timeout, growth not measurable")
         elif a and b:
             growth = b.p50 / a.p50
-            out.append(f"{'PASS' if growth < 2 else 'FAIL'}: uncached {target} p50 {b.p50:.1f} ms at {large:,} vs "
-                       f"{a.p50:.1f} ms at {small:,} articles = {growth:.2f}× (target < 2×; server-side p50 "
+            out.append(f"{mark(growth < limit)}: growth of uncached {target} p50 {a.p50:.1f} → {b.p50:.1f} ms "
+                       f"({small:,} → {large:,} articles) = {growth:.2f}× (target < {limit:g}×; server-side p50 "
                        f"{ratio(a.server_p50, b.server_p50)})")
+    counts = [picks[size]["info"].get("article_queries") for size in (small, large) if size in picks]
+    if counts and None not in counts:
+        ok = max(counts) <= ARTICLE_QUERY_BUDGET and len(set(counts)) == 1
+        out.append(f"{mark(ok)}: uncached article page: {' and '.join(str(n) for n in counts)} SQL queries at "
+                   f"{small:,} and {large:,} articles (target ≤ {ARTICLE_QUERY_BUDGET}, constant; "
+                   "tests/test_query_budget.py asserts it)")
     return out
 
 
@@ -419,7 +506,7 @@ def report(rows, small, large, picks, builds, info, started, load_start) -> str:
         "",
         "### Targets",
         "",
-        *[f"- {v}" for v in verdicts(rows, small, large)],
+        *[f"- {v}" for v in verdicts(rows, small, large, picks)],
         "",
         "### Results",
         "",
@@ -427,7 +514,9 @@ def report(rows, small, large, picks, builds, info, started, load_start) -> str:
         f"({picks[small]['info']['html_bytes']:,} bytes) and served by WhiteNoise through the same middleware "
         "stack: the ceiling. Each server run measures it first and last (`static (end)`); × static is "
         "against the mean of the two. p50/p99 are wrk's (queueing included, 10 connections on the workers); "
-        "server p50 is the median `duration_ms` the app logged for the same requests (time inside Django)."),
+        "server p50 is the median `duration_ms` the app logged for the same requests (time inside Django). "
+        "Rows marked `nginx` go through the front server of `make serve` (deploy/nginx/, its micro-cache on, "
+        "the app's page cache on behind it), and their × static is against nginx serving the same file."),
         "",
         table(rows),
         "",
@@ -439,6 +528,7 @@ def report(rows, small, large, picks, builds, info, started, load_start) -> str:
         f"The category holds {picks[small]['info']['category_articles']:,} articles at {small:,} and "
         f"{picks[large]['info']['category_articles']:,} at {large:,}; the author wrote "
         f"{picks[small]['info']['author_articles']:,} and {picks[large]['info']['author_articles']:,}; "
+        f"the tag is on {picks[small]['info']['tag_articles']:,} and {picks[large]['info']['tag_articles']:,}; "
         f"the search matches {picks[small]['info']['search_matches']:,} and "
         f"{picks[large]['info']['search_matches']:,} articles.",
         "",
@@ -471,15 +561,21 @@ How fast the public pages are, how to measure it, and what the numbers must stay
 
 ## Targets
 
-Measured with `make bench` (gunicorn as in `make serve`, PostgreSQL, Redis; `wrk` with 10
-connections), relative to a static file of the same size served by the same server:
+Issue 13's targets, measured with `make bench` (gunicorn as in `make serve`, PostgreSQL, Redis;
+`wrk` with 10 connections) as ratios within one run, at 2,000 and at 20,000 articles, against a
+static file of the same size served by the same server:
 
-- **Cached pages** (page cache on: article, home, category): at least **0.5×** the static
-  file's requests per second.
-- **Uncached article page**: at least **0.15×** the static file's requests per second, with
-  **p99 under 50 ms** at 10 connections.
-- **Growth**: going from 2,000 to 20,000 articles, the uncached p50 of the category page and of
-  search grows **less than 2×**.
+- **Uncached article ≥ 0.25×** the static file, p99 ≤ 3× its p50. Home, category, author, tag
+  and popular (uncached) **≥ 0.2×**.
+- **Cached article through the app ≥ 0.7×** the static file.
+- **Through the front server** (nginx, `deploy/nginx/`, as `make serve` runs it): a cached
+  article **≥ 0.5×** the same nginx serving the static file.
+- **Growth 2k → 20k articles**: search p50 **< 1.5×**, every listing **< 1.3×**, the article
+  **< 1.2×**.
+- **At most 6 queries** for an uncached article page, constant in data size
+  (`tests/test_query_budget.py`; the bench counts them too).
+
+Each is marked PASS or FAIL in the generated section below.
 
 ## Benchmark
 
@@ -488,8 +584,13 @@ It starts a throwaway PostgreSQL cluster and Redis on random loopback ports, bui
 `manage.py bench_dataset --articles 2000` (deterministic: seed 1), runs gunicorn with
 `gunicorn.conf.py` and `DJANGO_DEBUG=0`, measures every page with the page cache on and off, then
 rebuilds with 20,000 articles and measures again; everything is stopped and removed at the end.
-`BENCH_QUICK=1 make bench` is a smoke run (5 s per page, 500/5,000 articles, docs untouched);
-`BENCH_DURATION=30s` lengthens each run. The section below is rewritten by every full run.
+With the page cache on it also measures every page through nginx in front of that gunicorn
+(rows marked `nginx`; `BENCH_NGINX=0` skips them). `BENCH_QUICK=1 make bench` is a smoke run
+(5 s per page, 500/5,000 articles, docs untouched); `BENCH_SIZES=200,1000` and
+`BENCH_DURATION=2s` make it shorter still (about 3 minutes), `BENCH_DURATION=30s` lengthens
+each run. The section below is rewritten by every full run (about 25 minutes on 2 CPUs: each of
+the 36 rows takes the duration plus a 3 s warm-up, and the 20,000-article dataset takes about
+5 minutes to build); run it on a quiet machine.
 
 """
 
@@ -532,6 +633,9 @@ def main() -> None:
         for cache in (True, False):
             with Server(f"{small}-cache-{'on' if cache else 'off'}", cache) as server:
                 rows += measure(server, small, picks[small]["paths"], TARGETS)
+                if cache and NGINX_ROWS:
+                    with Front(server) as front:
+                        rows += measure(front, small, picks[small]["paths"], TARGETS)
         builds[large] = build(large)
         picks[large] = pick()
         with Server(f"{large}-cache-off", False) as server:

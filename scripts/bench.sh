@@ -2,12 +2,17 @@
 # `make bench`: benchmark the public pages under gunicorn against a throwaway PostgreSQL
 # cluster and Redis, both on random loopback ports, removed again at the end (also on
 # Ctrl-C or failure). The measuring itself is scripts/bench.py; see docs/performance.md.
-# BENCH_QUICK=1 for a smoke run, BENCH_DURATION=30s for longer runs.
+# BENCH_QUICK=1 for a smoke run, BENCH_DURATION=30s for longer runs, BENCH_SIZES=2000,20000 the
+# two dataset sizes; the nginx rows (the front server of make serve) need nginx (BENCH_NGINX=0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # --- system packages --------------------------------------------------------------------
 bash scripts/install-system-packages.sh postgresql redis-server wrk
+if [ "${BENCH_NGINX:-1}" = 1 ]; then
+  bash scripts/install-system-packages.sh nginx
+  bash scripts/install-system-packages.sh libnginx-mod-http-brotli-filter >/dev/null 2>&1 || true
+fi
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 free_port() { .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -24,6 +29,7 @@ fi
 cleanup() {
   set +e
   if [ -s "$work/gunicorn.pid" ]; then kill -TERM -- "-$(cat "$work/gunicorn.pid")" 2>/dev/null; sleep 1; fi
+  [ -s "$work/nginx/nginx.pid" ] && kill -QUIT "$(cat "$work/nginx/nginx.pid")" 2>/dev/null
   [ -s "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null
   [ -d "$pg/data" ] && "${as[@]}" "$bindir/pg_ctl" -D "$pg/data" -m fast stop >/dev/null 2>&1
   rm -rf "$work" "$pg" staticfiles/bench
