@@ -54,6 +54,8 @@ EDITOR_EXTENSIONS = {
     "TableCell": True,
     "Citation": True,
     "PasteCleanup": True,
+    # The browser's spelling check stays on (the package switches it off by default).
+    "NoSpellCheck": False,
 }
 EDITOR_CONFIG = {"extensions": EDITOR_EXTENSIONS}
 

@@ -24,7 +24,7 @@ function referenceRows() {
     }
     const key = value("key")
     if (!key || value("DELETE") === true) continue
-    const who = (value("authors").split(",")[0] || value("organisation") || "").trim()
+    const who = (value("authors").split(",")[0] || value("editors").split(",")[0] || value("organisation") || "").trim()
     const title = value("title") || value("citation_text")
     if (!title && !who) continue
     references.push({ key, who, year: value("year"), title })
@@ -182,10 +182,15 @@ function wordLists(doc) {
   const isItem = (el) =>
     el && el.nodeType === 1 && el.tagName === "P" &&
     (/mso-list:\s*l\d/.test(el.getAttribute("style") || "") || /^MsoListParagraph/.test(el.className || ""))
+  // Which Word list a paragraph belongs to ("l0", "l1" …): a bullet list followed by a
+  // numbered one are two lists.
+  const listId = (el) => ((el.getAttribute("style") || "").match(/mso-list:\s*(l\d+)/) || [])[1] || ""
   for (const first of [...doc.body.querySelectorAll("p")]) {
-    if (!first.isConnected || !isItem(first) || isItem(first.previousElementSibling)) continue
+    if (!first.isConnected || !isItem(first)) continue
+    const previous = first.previousElementSibling
+    if (isItem(previous) && listId(previous) === listId(first)) continue
     const items = []
-    for (let el = first; isItem(el); el = el.nextElementSibling) items.push(el)
+    for (let el = first; isItem(el) && listId(el) === listId(first); el = el.nextElementSibling) items.push(el)
     const marker = (p) => {
       const ignore = p.querySelector('span[style*="mso-list:Ignore"], span[style*="mso-list: Ignore"]')
       const text = (ignore ? ignore.textContent : p.textContent).trim()
@@ -214,7 +219,14 @@ function removeComments(node) {
 
 export function cleanPastedHTML(html) {
   const doc = new DOMParser().parseFromString(html, "text/html")
-  doc.querySelectorAll("style, meta, link, script, title, xml, o\\:p").forEach((el) => el.remove())
+  doc.querySelectorAll(
+    "style, meta, link, script, noscript, template, title, xml, o\\:p, img, picture, svg, iframe, object, embed, " +
+      "video, audio, canvas, form, input, button, select, textarea",
+  ).forEach((el) => el.remove())
+  // No event handler survives (the page's CSP would block them anyway).
+  doc.querySelectorAll("*").forEach((el) => {
+    for (const attribute of [...el.attributes]) if (/^on/i.test(attribute.name)) el.removeAttribute(attribute.name)
+  })
   removeComments(doc.body)
   wordLists(doc)
   // Google Docs wraps everything in <b style="font-weight:normal" id="docs-internal-guid-…">.
@@ -247,8 +259,9 @@ export function cleanPastedHTML(html) {
     h4.append(...h.childNodes)
     h.replaceWith(h4)
   })
-  doc.querySelectorAll("[style], [class], [id], [lang], [align], [width], [valign]").forEach((el) => {
-    for (const name of ["style", "class", "id", "lang", "align", "width", "valign"]) el.removeAttribute(name)
+  const dropped = ["style", "class", "id", "lang", "align", "width", "valign", "target", "rel", "dir", "role"]
+  doc.querySelectorAll(dropped.map((name) => `[${name}]`).join(", ")).forEach((el) => {
+    for (const name of dropped) el.removeAttribute(name)
   })
   return doc.body.innerHTML
 }
