@@ -119,7 +119,7 @@ def _fit_headings(text: str) -> str:
     return _HEADING_RE.sub(repl, text)
 
 
-_BLOCK_TAG = re.compile(r"<(p|h[1-6]|ul|ol|li|blockquote|table|div|pre|dl)\b", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"<(p|h3|h4|ul|ol|blockquote|table)\b")
 _SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 
 
@@ -149,10 +149,11 @@ def sanitize(text: str) -> str:
     """
     if not text or _EMPTY_BLOCK.match(text):
         return ""
-    if not _BLOCK_TAG.search(text):
-        # Plain text (the shell, a script, an import): blank lines separate paragraphs.
-        text = "".join(f"<p>{part.strip()}</p>" for part in re.split(r"\n\s*\n", text.strip()) if part.strip())
-    return _unwrap_spans(_cleaner().clean(_fit_headings(text))).strip()
+    cleaned = _unwrap_spans(_cleaner().clean(_fit_headings(text))).strip()
+    if cleaned and not _BLOCK_TAG.search(cleaned):
+        # Text without blocks (the shell, a script, an import, a bare <div>): blank lines separate paragraphs.
+        cleaned = "".join(f"<p>{part.strip()}</p>" for part in re.split(r"\n\s*\n", cleaned) if part.strip())
+    return cleaned
 
 
 #: The ids the page gives citations and references (cite-1, ref-1): never a section's anchor.
