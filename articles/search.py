@@ -12,8 +12,9 @@ around the first hit.
 Cost that does not grow with the site (PostgreSQL): a word found in 96 % of 20,000 articles
 must cost what a rare one costs. So the ranking runs on a bounded, narrow candidate set:
 the newest ``MAX_RESULTS`` matching articles (found newest first through the partial
-"live, newest first" index, or through the GIN index for rare words), ranked as
-``(id, rank)`` rows only; the shown count is exact up to ``MAX_RESULTS`` and "500+" beyond.
+"live, newest first" index, or through the GIN index for rare words), read as
+``(id, rank, date)`` rows in one query and sorted by rank in Python; the shown count is
+exact up to ``MAX_RESULTS`` and "500 or more" beyond.
 Only the page's ten articles are then read in full, with their snippets. The price: for a
 very common word, an old article outside the newest 500 matches is not among the results.
 
@@ -92,15 +93,21 @@ def parse(query: str) -> ParsedQuery:
     return ParsedQuery(phrases[:MAX_TERMS], excluded[:MAX_TERMS])
 
 
-def search(queryset, query: str):
+def search(queryset, query: str) -> list[dict]:
     """``queryset`` (public articles) narrowed to ``query``, best first, as narrow rows.
 
-    Returns a queryset of ``{"pk", "rank"}`` dicts (for pagination); :func:`page_articles`
-    then reads the articles of one page. On PostgreSQL at most ``MAX_RESULTS`` rows.
+    Returns at most ``MAX_RESULTS`` ``{"pk", "rank", "first_published_at"}`` dicts, from one
+    query; :func:`page_articles` then reads the articles of one page. On PostgreSQL these are the
+    newest ``MAX_RESULTS`` matches (found newest first through the partial index, their rank
+    computed for those rows only), sorted by rank here: nothing is joined or sorted per match.
     """
     if is_postgres():
-        return _search_postgres(queryset, query)
-    return _search_fallback(queryset, query)
+        rows = _search_postgres(queryset, query)
+    else:
+        rows = _search_fallback(queryset, query)
+    rows = list(rows.values("pk", "rank", "first_published_at")[:MAX_RESULTS])
+    rows.sort(key=lambda row: (row["rank"], row["first_published_at"], row["pk"]), reverse=True)
+    return rows
 
 
 def _ts_query(query: str):
@@ -113,15 +120,10 @@ def _search_postgres(queryset, query: str):
     from django.contrib.postgres.search import SearchRank
 
     ts_query = _ts_query(query)
-    candidates = (
-        queryset.filter(live_version__search_vector=ts_query)
-        .order_by("-first_published_at", "-pk").values("pk")[:MAX_RESULTS]
-    )
     return (
-        queryset.model.objects.filter(pk__in=candidates)
+        queryset.filter(live_version__search_vector=ts_query)
         .annotate(rank=SearchRank(F("live_version__search_vector"), ts_query, normalization=Value(1)))
-        .order_by("-rank", "-first_published_at", "-pk")
-        .values("pk", "rank")
+        .order_by("-first_published_at", "-pk")
     )
 
 
@@ -172,7 +174,7 @@ def _search_fallback(queryset, query: str):
               output_field=IntegerField()) for field, weight in weights.items()),
         Value(0),
     )
-    return queryset.annotate(rank=rank).order_by("-rank", "-first_published_at", "-pk").values("pk", "rank")
+    return queryset.annotate(rank=rank).order_by("-rank", "-first_published_at", "-pk")
 
 
 def safe_snippet(text: str) -> str:

@@ -185,9 +185,9 @@ def author_reviewed_articles(*, author: Author):
     return public_articles().reviewed_by(author).newest_first()
 
 
-def search_ranked(*, query: str):
-    """Published articles matching ``query``, best first, as narrow ``{"pk", "rank"}`` rows
-    (at most ``search.MAX_RESULTS`` on PostgreSQL; see articles/search.py)."""
+def search_ranked(*, query: str) -> list[dict]:
+    """Published articles matching ``query``, best first, as narrow ``{"pk", "rank", …}`` rows, at
+    most ``search.MAX_RESULTS`` of them, in one query (the page counts them; see articles/search.py)."""
     from . import search
 
     return search.search(Article.objects.published(), query)
@@ -207,8 +207,10 @@ def related_articles(*, article: Article, limit: int = 4):
     """Other published articles sharing the most tags, then the same category, newest first.
 
     Small whatever the site's size: the tag overlap is counted on the tag links alone (the 50
-    best), the same-category fallback is only that category's newest ``limit`` + 1 (the partial
-    "live, newest first" index), and the final query sorts those few candidates only.
+    best), the same-category fallback is only that category's newest ``limit`` + 1 ids (the
+    partial "live, newest first" index), and the final query reads and sorts those few
+    candidates by primary key (an ``IN (subquery) OR IN (list)`` made PostgreSQL hash-join
+    every article and version: 18 ms at 3,000 articles and growing).
     """
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Case, IntegerField, Value, When
@@ -223,14 +225,14 @@ def related_articles(*, article: Article, limit: int = 4):
             .values("object_id").annotate(n=Count("id")).order_by("-n", "-object_id")
             .values_list("object_id", "n")[:50]
         )
-    newest_in_category = (
+    newest_in_category = list(
         Article.objects.published().filter(category_id=article.category_id).newest_first()
-        .values("pk")[:limit + 1]
+        .values_list("pk", flat=True)[:limit + 1]
     )
     shared = Case(*[When(pk=pk, then=Value(n)) for pk, n in overlap], default=Value(0), output_field=IntegerField())
     return (
         public_articles()
-        .filter(Q(pk__in=[pk for pk, _ in overlap]) | Q(pk__in=newest_in_category))
+        .filter(pk__in={pk for pk, _ in overlap} | set(newest_in_category))
         .exclude(pk=article.pk)
         .annotate(
             shared_tags=shared,

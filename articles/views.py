@@ -111,7 +111,7 @@ def search(request):
             suggestion = search_module.did_you_mean(query)
     return render(request, "articles/search.html", {
         "query": query, "page_obj": page, "suggestion": suggestion,
-        "capped": page is not None and search_module.is_postgres() and page.paginator.count >= search_module.MAX_RESULTS,
+        "capped": page is not None and page.paginator.count >= search_module.MAX_RESULTS,
     })
 
 
