@@ -3,6 +3,9 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.boundfield import BoundField
@@ -11,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media as AssetMedia
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import citations, reference_lookup, services
+from . import citations, reference_lookup, rendering, services
 from .images import SafeImageField
 from .models import Article, ArticleDailyViews, ArticleTransition, Category, PublishedVersion, Reference, Section
 from .workflow import permissions, queues, table
@@ -516,3 +521,28 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
     search_fields = ["article__title", "title"]
     exclude = ["content", "sections", "references", "section_text", "body_text", "lead_html"]
 from .feedback import admin as feedback_admin  # noqa: E402,F401
+
+
+# --- Static pages: the same rich-text editor as article bodies -----------------------------
+class StaticPageForm(FlatpageForm):
+    """A static page's content is written in the rich-text editor (h2 sub-headings, no
+    citations) and kept to its allow-list (``rendering.sanitize_page``; saving sanitizes too)."""
+
+    content = ProseEditorFormField(
+        config=rendering.PAGE_EDITOR_CONFIG, preset="configurable", sanitize=rendering.sanitize_page,
+        widget=AdminProseEditorWidget, required=False,
+        help_text="The page's text. Sub-headings are Heading 2 to 4; paste from Word or Google Docs keeps the "
+        "structure and drops the formatting.",
+    )
+
+
+class StaticPageAdmin(FlatPageAdmin):
+    form = StaticPageForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["media"] = with_csp_nonce(request, context["media"])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+admin.site.unregister(FlatPage)
+admin.site.register(FlatPage, StaticPageAdmin)

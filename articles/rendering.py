@@ -73,16 +73,28 @@ def process_nothing(config, shared_config) -> None:
     """Extensions that only change editing (e.g. paste clean-up) add nothing to the allow-list."""
 
 
+#: Static pages (about, policies …) are edited with the same editor, without citations, and
+#: their sub-headings start at h2 (the page's title is the h1).
+PAGE_EDITOR_EXTENSIONS = {
+    **{name: config for name, config in EDITOR_EXTENSIONS.items() if name != "Citation"},
+    "Heading": {"levels": [2, 3, 4]},
+}
+PAGE_EDITOR_CONFIG = {"extensions": PAGE_EDITOR_EXTENSIONS}
+_OURS = {"Citation": process_citation, "PasteCleanup": process_nothing}
+
+
 @cache
-def allow_list() -> dict:
-    """The nh3 options: the editor's extensions, links restricted to http(s)/mailto with
-    ``rel="noopener"`` set on every link (the editor writes exactly that)."""
+def allow_list(kind: str = "body") -> dict:
+    """The nh3 options of article bodies (``kind="body"``) or static pages (``"page"``), computed
+    from the editor's extensions: links restricted to http(s)/mailto with ``rel="noopener"``
+    set on every link (the editor writes exactly that)."""
     from django_prose_editor.config import allowlist_from_extensions
 
-    ours = {"Citation": process_citation, "PasteCleanup": process_nothing}
-    options = allowlist_from_extensions({k: v for k, v in EDITOR_EXTENSIONS.items() if k not in ours})
-    for name, processor in ours.items():
-        processor(EDITOR_EXTENSIONS[name], options)
+    extensions = EDITOR_EXTENSIONS if kind == "body" else PAGE_EDITOR_EXTENSIONS
+    options = allowlist_from_extensions({k: v for k, v in extensions.items() if k not in _OURS})
+    for name, processor in _OURS.items():
+        if name in extensions:
+            processor(extensions[name], options)
     options["url_schemes"] = set(URL_SCHEMES)
     options["attributes"]["a"] = {"href", "rel"}
     options["link_rel"] = None
@@ -91,8 +103,8 @@ def allow_list() -> dict:
 
 
 @cache
-def _cleaner() -> nh3.Cleaner:
-    options = allow_list()
+def _cleaner(kind: str = "body") -> nh3.Cleaner:
+    options = allow_list(kind)
     return nh3.Cleaner(
         tags=options["tags"],
         clean_content_tags={"script", "style", "template", "iframe", "object", "embed", "noscript", "xml"},
@@ -109,17 +121,18 @@ _EMPTY_BLOCK = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 _HEADING_RE = re.compile(r"<(/?)h([1-6])(\s[^>]*)?>", re.IGNORECASE)
 
 
-def _fit_headings(text: str) -> str:
-    """Headings inside a body sit below the section's h2: h1/h2 → h3, h5/h6 → h4."""
+def _fit_headings(text: str, top: int = 3) -> str:
+    """Headings inside a body sit below the page's own: an article section's body starts at h3
+    (h1/h2 → h3), a static page's at h2 (h1 → h2); h5/h6 → h4."""
 
     def repl(match: re.Match) -> str:
-        level = {1: 3, 2: 3, 3: 3, 4: 4}.get(int(match.group(2)), 4)
+        level = min(max(int(match.group(2)), top), 4)
         return f"<{match.group(1)}h{level}{match.group(3) or ''}>"
 
     return _HEADING_RE.sub(repl, text)
 
 
-_BLOCK_TAG = re.compile(r"<(p|h3|h4|ul|ol|blockquote|table)\b")
+_BLOCK_TAG = re.compile(r"<(p|h2|h3|h4|ul|ol|blockquote|table)\b")
 _SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 
 
@@ -142,18 +155,24 @@ def _unwrap_spans(text: str) -> str:
     return "".join(out)
 
 
-def sanitize(text: str) -> str:
+def sanitize(text: str, kind: str = "body") -> str:
     """HTML from the editor (or anywhere else) → the allow-listed HTML that is stored.
 
-    An editor left empty (``<p></p>``) is stored as "".
+    An editor left empty (``<p></p>``) is stored as "". ``kind="page"`` is a static page's
+    allow-list (h2 allowed, no citations).
     """
     if not text or _EMPTY_BLOCK.match(text):
         return ""
-    cleaned = _unwrap_spans(_cleaner().clean(_fit_headings(text))).strip()
+    cleaned = _unwrap_spans(_cleaner(kind).clean(_fit_headings(text, 3 if kind == "body" else 2))).strip()
     if cleaned and not _BLOCK_TAG.search(cleaned):
         # Text without blocks (the shell, a script, an import, a bare <div>): blank lines separate paragraphs.
         cleaned = "".join(f"<p>{part.strip()}</p>" for part in re.split(r"\n\s*\n", cleaned) if part.strip())
     return cleaned
+
+
+def sanitize_page(text: str) -> str:
+    """A static page's content: the editor's allow-list with h2 sub-headings and no citations."""
+    return sanitize(text, kind="page")
 
 
 #: The ids the page gives citations and references (cite-1, ref-1): never a section's anchor.

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from authors.models import Author
 
-from .. import services
+from .. import rendering, services
 from ..models import Article, ArticleTransition, Category
 from . import content, images
 
@@ -127,7 +127,8 @@ def load_author(data: dict, summary: DemoSummary) -> Author:
 
 
 def load_flatpage(data: dict, site: Site, summary: DemoSummary) -> None:
-    page, state = upsert(FlatPage, {"url": data["url"]}, {"title": data["title"], "content": data["content"]})
+    values = {"title": data["title"], "content": rendering.sanitize_page(data["content"])}
+    page, state = upsert(FlatPage, {"url": data["url"]}, values)
     if set(page.sites.values_list("pk", flat=True)) != {site.pk}:
         page.sites.set([site])
         state = "updated" if state == "unchanged" else state

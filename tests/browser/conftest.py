@@ -61,3 +61,15 @@ def page(browser):
 def demo_site(live_server, demo_data):
     """The demo content (``load_demo``, built once per session: tests/conftest.py) on the live server."""
     return live_server.url
+
+
+def rich_text_editor(scope, textarea_selector: str):
+    """The rich-text editor (django-prose-editor) that stands for a textarea: the textarea is
+    hidden, the author types in the editor beside it."""
+    page = getattr(scope, "page", scope)  # a Locator, or the Page itself
+    return scope.locator(".prose-editor", has=page.locator(textarea_selector)).locator(".tiptap[contenteditable]")
+
+
+def fill_rich_text(scope, textarea_selector: str, text: str) -> None:
+    """Replace the editor's text with ``text`` (each line a paragraph), as typing would."""
+    rich_text_editor(scope, textarea_selector).fill(text)

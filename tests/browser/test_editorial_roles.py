@@ -27,8 +27,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from articles import rendering
 from articles.models import Article
 from articles.workflow import roles
+from tests.browser.conftest import fill_rich_text
 from tests.factories import AuthorFactory, CategoryFactory, ReviewerFactory, UserFactory, image_bytes, role_group
 
 # Runs on both backends: every save and workflow step goes through the database's locking
@@ -194,7 +196,8 @@ def article() -> Article:
 
 
 def section_bodies() -> dict[str, str]:
-    return dict(article().sections.values_list("heading", "body"))
+    """Each section's text (bodies are stored as the editor's HTML)."""
+    return {heading: rendering.plain_text(body) for heading, body in article().sections.values_list("heading", "body")}
 
 
 # --- The walk ---------------------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def test_each_role_sees_its_part_of_an_articles_life(desks, jpeg):
     page.locator("#id_title").press_sequentially(TITLE)  # typed: the slug fills itself in
     assert page.input_value("#id_slug") == SLUG
     page.select_option("#id_category", label="Knee")
-    page.fill("#id_lead", "Wear of the cartilage in the knee joint: pain, stiffness, and what helps.")
+    fill_rich_text(page, "#id_lead", "Wear of the cartilage in the knee joint: pain, stiffness, and what helps.")
     page.set_input_files("#id_featured_image", str(jpeg))
     page.wait_for_function(  # the chosen picture shows before saving (loaded, not a broken image)
         "() => { const img = document.querySelector('img.bs-image-preview');"
@@ -217,7 +220,7 @@ def test_each_role_sees_its_part_of_an_articles_life(desks, jpeg):
     page.fill("#id_image_alt", ALT)
     page.get_by_role("button", name="Add another Section").click()
     page.fill("#id_sections-0-heading", "Who gets it")
-    page.fill("#id_sections-0-body", WHO_FIRST)
+    fill_rich_text(page, "#id_sections-0-body", WHO_FIRST)
     page.get_by_role("button", name="Add another Reference").click()
     page.fill("#id_references-0-authors", "National Institute for Health and Care Excellence")
     page.fill("#id_references-0-title", "Osteoarthritis: Clinical Knowledge Summaries")
@@ -234,8 +237,8 @@ def test_each_role_sees_its_part_of_an_articles_life(desks, jpeg):
     # workflow button with a comment: the button saves the form first, nothing typed is lost.
     page.get_by_role("button", name="Add another Section").click()
     page.fill("#id_sections-1-heading", "Treatment")
-    page.fill("#id_sections-1-body", TREATMENT_ROUND1)
-    page.fill("#id_sections-0-body", WHO_ROUND1)
+    fill_rich_text(page, "#id_sections-1-body", TREATMENT_ROUND1)
+    fill_rich_text(page, "#id_sections-0-body", WHO_ROUND1)
     message = author.press("Save and submit for medical review", comment=AUTHOR_COMMENT)
     assert "now in review" in message, message
     assert author.status() == "In review"
@@ -260,7 +263,7 @@ def test_each_role_sees_its_part_of_an_articles_life(desks, jpeg):
     author.open_article()
     assert author.status() == "Changes requested"
     assert REVIEWER_REQUEST in author.conversation()
-    author.section_row("Treatment").locator("textarea[name$='-body']").fill(TREATMENT_ROUND2)
+    fill_rich_text(author.section_row("Treatment"), "textarea[name$='-body']", TREATMENT_ROUND2)
     message = author.press("Save and submit for medical review")
     assert "now in review" in message, message
     assert section_bodies() == {"Who gets it": WHO_ROUND1, "Treatment": TREATMENT_ROUND2}
@@ -306,7 +309,7 @@ def test_each_role_sees_its_part_of_an_articles_life(desks, jpeg):
 
     # 6. The author revises the live article: the public page does not change ------------------------
     author.open_article()
-    author.section_row("Who gets it").locator("textarea[name$='-body']").fill(WHO_LIVE_EDIT)
+    fill_rich_text(author.section_row("Who gets it"), "textarea[name$='-body']", WHO_LIVE_EDIT)
     with author.page.expect_navigation():
         author.page.click("input[name=_continue]")
     assert "Saved as a working revision" in author.messages()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.workflow import roles
+from tests.browser.conftest import fill_rich_text
 from tests.factories import AuthorFactory, CategoryFactory, ReviewerFactory, UserFactory, role_group
 
 # Runs on both backends (not backend_independent): every admin save and workflow step goes
@@ -66,13 +67,13 @@ def test_write_review_fix_approve_publish(team, page):
     page.locator("#id_title").press_sequentially(title)  # typed, so the slug fills in as it would
     assert page.input_value("#id_slug") == "shin-splints-in-runners"  # prefilled from the title
     page.select_option("#id_category", label="Wellness")
-    page.fill("#id_lead", "Pain along the inner edge of the shin bone after running.")
+    fill_rich_text(page, "#id_lead", "Pain along the inner edge of the shin bone after running.")
     page.click("#sections-group .add-row a")
     page.click("#sections-group .add-row a")
     page.fill("#id_sections-0-heading", "Causes")
-    page.fill("#id_sections-0-body", "Repeated load on the tibia.")
+    fill_rich_text(page, "#id_sections-0-body", "Repeated load on the tibia.")
     page.fill("#id_sections-1-heading", "Treatment")
-    page.fill("#id_sections-1-body", "Rest from running.")
+    fill_rich_text(page, "#id_sections-1-body", "Rest from running.")
     page.click("#references-group .add-row a")
     page.fill("#id_references-0-authors", "Galbraith RM, Lavallee ME")
     page.fill("#id_references-0-title", "Medial tibial stress syndrome: conservative treatment options")
@@ -99,7 +100,7 @@ def test_write_review_fix_approve_publish(team, page):
     login(page, base, "author")
     open_article(page, base, title)
     assert "Please add when to see a doctor." in page.inner_text(".workflow-panel")
-    page.fill("#id_sections-1-body", "Rest from running. See a doctor if pain persists at rest.")
+    fill_rich_text(page, "#id_sections-1-body", "Rest from running. See a doctor if pain persists at rest.")
     page.click("input[name=_continue]")
     page.wait_for_selector(".workflow-panel")
     press(page, "Submit for medical review")
