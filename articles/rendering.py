@@ -326,8 +326,12 @@ def pubmed_url(pmid: str) -> str:
 
 
 def web_url(url: str) -> str:
-    """``url`` if it is an http(s) address (the only links a reference may carry), else ""."""
-    return url if (url or "").lower().startswith(("https://", "http://")) else ""
+    """``url`` if it is a safe http(s) address (the only links a reference may carry), else ""
+    (the one safe-URL check: no control characters or spaces, no other scheme)."""
+    from .templatetags.safeurls import safe_url
+
+    url = safe_url(url)
+    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def reference_url(reference) -> str:
