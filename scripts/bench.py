@@ -588,7 +588,7 @@ With the page cache on it also measures every page through nginx in front of tha
 (rows marked `nginx`; `BENCH_NGINX=0` skips them). `BENCH_QUICK=1 make bench` is a smoke run
 (5 s per page, 500/5,000 articles, docs untouched); `BENCH_SIZES=200,1000` and
 `BENCH_DURATION=2s` make it shorter still (about 3 minutes), `BENCH_DURATION=30s` lengthens
-each run. The section below is rewritten by every full run (about 25 minutes on 2 CPUs: each of
+each run. The section below is rewritten by every full run (about 20 minutes on 2 CPUs: each of
 the 36 rows takes the duration plus a 3 s warm-up, and the 20,000-article dataset takes about
 5 minutes to build); run it on a quiet machine.
 
