@@ -147,8 +147,23 @@ def test_a_logged_in_request_is_never_served_from_the_proxy_cache(site, transact
     for _ in range(2):
         status, headers, _ = site.get("/admin/", session)
         assert status == 200 and headers["x-proxy-cache"] == "BYPASS"
-    # What a logged-in request got was not stored for the next reader.
-    assert site.get(path)[1]["x-proxy-cache"] == "HIT"
+    # What a logged-in request got is not stored for the next reader: a page only a logged-in
+    # request has asked for is still a MISS for an anonymous one.
+    other = published_article(title="Only staff read this one so far").get_absolute_url()
+    assert site.get(other, session)[1]["x-proxy-cache"] == "BYPASS"
+    assert site.get(other)[1]["x-proxy-cache"] == "MISS"
+
+
+def test_tracking_parameters_share_the_proxy_cache_entry(site, transactional_db):
+    published_article(title="Knee tracking article")
+    path = "/search/?q=knee"
+    assert site.get(path)[1]["x-proxy-cache"] in {"MISS", "EXPIRED"}
+    for variant in ("/search/?q=knee&utm_source=news", "/search/?utm_source=a&utm_medium=b&q=knee",
+                    "/search/?fbclid=x&q=knee&gclid=y"):
+        status, headers, body = site.get(variant)
+        # The bare page's entry (HIT, or EXPIRED/STALE/UPDATING should the 3 s pass): never a new one.
+        assert status == 200 and headers["x-proxy-cache"] != "MISS", variant
+    assert site.get("/search/?q=knees&utm_source=news")[1]["x-proxy-cache"] == "MISS"
 
 
 def test_a_withdrawn_article_is_gone_from_the_proxy_within_5_seconds(site, transactional_db, admin_user):
