@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 
 from articles.models import Article, Category, PublishedVersion, Reference
 from authors.models import Author
@@ -88,6 +88,12 @@ def test_safe_url_trims_what_a_browser_trims():
 
 
 def store_hostile(value: str):
+    if "\x00" in value and connection.vendor == "postgresql":
+        # PostgreSQL refuses NUL in text outright: such a value can never be stored there.
+        with pytest.raises(ValueError, match="NUL"):
+            Author.objects.filter(pk__in=[]).update(website=value) or Author.objects.create(name="x", slug="x",
+                                                                                          website=value)
+        pytest.skip("PostgreSQL cannot store NUL characters (checked above); SQLite runs this case")
     article = published_article(title="Back pain", slug="back-pain", references=2,
                                 featured_image=uploaded_image("x.jpg"), image_alt="A back")
     article.category.icon = uploaded_image("icon.png", fmt="PNG")

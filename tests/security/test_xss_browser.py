@@ -92,6 +92,14 @@ DOM_PROBLEMS = r"""() => {
       const own = url.origin === location.origin
         && (url.pathname.startsWith('/static/') || url.pathname.startsWith('/admin/jsi18n/'));
       if (!own) problems.push(`<script src="${src.slice(0, 80)}">`);
+    } else if (type === 'importmap' && script.nonce) {
+      // The rich-text editor's import map: JSON, allowed by the response's CSP nonce only;
+      // every address in it must be one of ours.
+      try {
+        for (const target of Object.values(JSON.parse(script.textContent).imports || {})) {
+          if (new URL(target, location.href).origin !== location.origin) problems.push(`import map entry ${target}`);
+        }
+      } catch (error) { problems.push(`unreadable import map ${script.textContent.slice(0, 60)}`); }
     } else if (type !== 'application/ld+json' && type !== 'application/json') {
       problems.push(`inline <script>${script.textContent.slice(0, 60)}`);
     }
