@@ -33,7 +33,7 @@ DEFAULT_POPULAR_PERIOD = "30d"
 LISTING_DEFERRED = [
     "lead", "lead_html",
     "live_version__lead_html", "live_version__sections", "live_version__references", "live_version__content",
-    "live_version__section_text", "live_version__body_text", "live_version__search_vector",
+    "live_version__section_text", "live_version__body_text", "live_version__search_vector", "live_version__body_html",
 ]
 # Listings show the people's names (and link to their pages), never their bios or links.
 PEOPLE_DEFERRED = [
@@ -56,7 +56,14 @@ def article_for_page(*, slug: str) -> Article:
 
     The page content is ``article.live_version`` (the signed-off version).
     """
-    return get_object_or_404(Article.objects.published().with_people().prefetch_related("tags"), slug=slug)
+    # One query: the article, its people and its live version (whose body was rendered when it
+    # was frozen); tags and related articles are cached fragments (templatetags/fragments.py).
+    return get_object_or_404(
+        Article.objects.published().with_people().defer(
+            "live_version__search_vector", "live_version__body_text", "live_version__section_text",
+        ),
+        slug=slug,
+    )
 
 
 def article_for_preview(*, pk: int) -> Article:

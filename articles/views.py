@@ -57,7 +57,7 @@ def article_detail(request, slug):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "page": article.live_version, "related": selectors.related_articles(article=article)},
+        {"article": article, "page": article.live_version},
     )
 
 

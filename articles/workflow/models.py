@@ -34,7 +34,11 @@ class PublishedVersion(models.Model):
     image_alt = models.CharField(max_length=250, blank=True)
     image_caption = models.CharField(max_length=300, blank=True)
     sections = models.JSONField(default=list, help_text="[{heading, anchor, html}] in order.")
-    references = models.JSONField(default=list, help_text="[{html}] in order.")
+    references = models.JSONField(default=list, help_text="[{html, backlinks}] in order of first citation.")
+    body_html = models.TextField(
+        blank=True, editable=False,
+        help_text="The rendered body (contents, sections, references), made once when the version is frozen.",
+    )
     content = models.JSONField(default=dict, help_text="The source content the fingerprint covers.")
     fingerprint = models.CharField(max_length=64)
     section_text = models.TextField(blank=True)

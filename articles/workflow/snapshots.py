@@ -76,7 +76,7 @@ def build_snapshot(article):
     )
     by_key = {r.key: r for r in references}
     search_parts = [s.heading for s in sections] + [rendering.plain_text(s.body) for s in sections]
-    return PublishedVersion(
+    version = PublishedVersion(
         article=article,
         title=article.title,
         lead_html=cited.texts[0],
@@ -98,6 +98,16 @@ def build_snapshot(article):
         section_text=" ".join(s.heading for s in sections),
         body_text=" ".join(search_parts[len(sections):]),
     )
+    version.body_html = render_body(version)
+    return version
+
+
+def render_body(version) -> str:
+    """The body of a version as the article page shows it: rendered once, when it is frozen
+    (a published version never changes), so a page view only outputs it."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("articles/includes/article_body.html", {"page": version})
 
 
 def _lines(content: dict) -> list[str]:

@@ -1,0 +1,66 @@
+"""Render at publish (issue 13): a published version stores its rendered body; the article
+page outputs it and assembles the rest from one query and fragments cached per content
+generation, which follow every committed change."""
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import PublishedVersion
+from articles.workflow import snapshots
+from tests.factories import SectionFactory, published_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_version_stores_its_rendered_body_and_the_page_outputs_it(client):
+    article = published_article(title="Knee", slug="knee", sections=3, references=2)
+    version = article.live_version
+    assert version.body_html == snapshots.render_body(version)
+    assert '<nav id="contents"' in version.body_html and '<ol class="references">' in version.body_html
+    page = client.get("/articles/knee/").content.decode()
+    assert version.body_html in page
+
+
+def test_a_warm_uncached_article_page_is_one_query(client, settings):
+    settings.BONESPINE_PAGE_CACHE = False
+    published_article(title="Knee", slug="knee", sections=20, references=20, tags=[f"t{i}" for i in range(10)])
+    published_article(title="Other knee", slug="other-knee", tags=["t1"])
+    client.get("/articles/knee/")  # fills the cached fragments (tags, related, sidebar)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/articles/knee/").content.decode()
+    assert len(queries) == 1, [q["sql"][:120] for q in queries]
+    assert "Other knee" in page and 'rel="tag">t9</a>' in page
+
+
+def test_the_fragments_follow_committed_changes(client, settings, django_capture_on_commit_callbacks):
+    settings.BONESPINE_PAGE_CACHE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article = published_article(title="Knee", slug="knee", tags=["knee"])
+    assert "Related articles" not in client.get("/articles/knee/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        published_article(title="Runner's knee", slug="runners-knee", tags=["knee"])
+        article.tags.add("sprain")
+    page = client.get("/articles/knee/").content.decode()
+    assert "Runner&#x27;s knee" in page or "Runner's knee" in page
+    assert 'rel="tag">sprain</a>' in page
+
+
+def test_a_working_revision_does_not_change_the_stored_body(client):
+    article = published_article(title="Knee", slug="knee")
+    before = article.live_version.body_html
+    SectionFactory(article=article, heading="Draft only", body="<p>Not signed off.</p>")
+    assert "Draft only" not in client.get("/articles/knee/").content.decode()
+    assert PublishedVersion.objects.get(pk=article.live_version_id).body_html == before
+
+
+def test_the_migration_renders_versions_that_have_no_body_yet():
+    import importlib
+
+    migration = importlib.import_module("articles.migrations.0013_version_body_html")
+    article = published_article(title="Knee", slug="knee")
+    PublishedVersion.objects.filter(pk=article.live_version_id).update(body_html="")
+    migration.render_existing(django_apps, None)
+    version = PublishedVersion.objects.get(pk=article.live_version_id)
+    assert version.body_html == snapshots.render_body(version)
