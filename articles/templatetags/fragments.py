@@ -40,3 +40,25 @@ def article_tags(article):
 @register.simple_tag
 def related_articles(article):
     return mark_safe(article_extras(article)["related"])  # noqa: S308 - rendered by our template
+
+
+@register.simple_tag
+def article_cards(items, level=3):
+    """The cards of a listing (``includes/article_card.html``), each rendered once per content
+    generation and kept in the cache: one ``get_many`` per listing, only missing cards are
+    rendered. A card's key includes its view count where the listing shows one (popular)."""
+    items = list(items)
+    if not items:
+        return ""
+    generation = pagecache.generation()
+    keys = [
+        f"bonespine:card:{generation}:{item.pk}:{level}:{getattr(item, 'view_total', '') or ''}" for item in items
+    ]
+    found = cache.get_many(keys)
+    missing = {}
+    for key, item in zip(keys, items):
+        if key not in found:
+            found[key] = missing[key] = render_to_string("includes/article_card.html", {"item": item, "level": level})
+    if missing:
+        cache.set_many(missing, pagecache.timeout())
+    return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - rendered by our template

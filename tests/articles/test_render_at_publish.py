@@ -64,3 +64,20 @@ def test_the_migration_renders_versions_that_have_no_body_yet():
     migration.render_existing(django_apps, None)
     version = PublishedVersion.objects.get(pk=article.live_version_id)
     assert version.body_html == snapshots.render_body(version)
+
+
+def test_listing_cards_follow_committed_changes(client, settings, django_capture_on_commit_callbacks):
+    from articles import services
+    from tests.factories import ReviewerFactory
+
+    settings.BONESPINE_PAGE_CACHE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article = published_article(title="Knee pain", slug="knee")
+    listing = f"/category/{article.category.slug}/"
+    assert "Knee pain" in client.get(listing).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Knee pain in runners"
+        article = services.article_update(article=article, by=None, expected_revision=None, changed_fields=["title"])
+        services.article_publish_reviewed(article=article, reviewer=ReviewerFactory())
+    assert "Knee pain in runners" in client.get(listing).content.decode()
+    assert "Knee pain in runners" in client.get("/").content.decode()
