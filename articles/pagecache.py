@@ -53,6 +53,18 @@ def generation() -> int:
     return value
 
 
+def generation_for(request) -> int:
+    """The content generation for one request, read from the cache once: the page cache key,
+    the sidebar and the page's other cached fragments then agree on it (and a page costs one
+    cache round trip for it, not one per fragment)."""
+    if request is None:
+        return generation()
+    value = getattr(request, "_content_generation", None)
+    if value is None:
+        value = request._content_generation = generation()
+    return value
+
+
 def bump_generation() -> None:
     """Invalidate every cached page (atomic increment, shared by all workers with Redis)."""
     try:
@@ -92,7 +104,7 @@ def _key(request) -> str:
     # The scheme is part of the key: a page filled over http must never answer an https
     # request (redirects, the CSP's upgrade-insecure-requests and cookies differ).
     raw = f"{request.scheme}|{request.get_host()}|{request.path}?{cache_query(request)}"
-    return f"bonespine:page:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"bonespine:page:{generation_for(request)}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def request_is_cacheable(request) -> bool:

@@ -14,11 +14,11 @@ from .. import pagecache, selectors
 register = template.Library()
 
 
-def article_extras(article) -> dict:
+def article_extras(request, article) -> dict:
     """{"tags": html, "related": html} for ``article`` (cached; computed once per request)."""
     extras = getattr(article, "_page_extras", None)
     if extras is None:
-        key = f"bonespine:article-extras:{pagecache.generation()}:{article.pk}"
+        key = f"bonespine:article-extras:{pagecache.generation_for(request)}:{article.pk}"
         extras = cache.get(key)
         if extras is None:
             tags = list(article.tags.all())
@@ -32,25 +32,25 @@ def article_extras(article) -> dict:
     return extras
 
 
-@register.simple_tag
-def article_tags(article):
-    return mark_safe(article_extras(article)["tags"])  # noqa: S308 - rendered by our template
+@register.simple_tag(takes_context=True)
+def article_tags(context, article):
+    return mark_safe(article_extras(context.get("request"), article)["tags"])  # noqa: S308 - rendered by our template
 
 
-@register.simple_tag
-def related_articles(article):
-    return mark_safe(article_extras(article)["related"])  # noqa: S308 - rendered by our template
+@register.simple_tag(takes_context=True)
+def related_articles(context, article):
+    return mark_safe(article_extras(context.get("request"), article)["related"])  # noqa: S308 - rendered by our template
 
 
-@register.simple_tag
-def article_cards(items, level=3):
+@register.simple_tag(takes_context=True)
+def article_cards(context, items, level=3):
     """The cards of a listing (``includes/article_card.html``), each rendered once per content
     generation and kept in the cache: one ``get_many`` per listing, only missing cards are
     rendered. A card's key includes its view count where the listing shows one (popular)."""
     items = list(items)
     if not items:
         return ""
-    generation = pagecache.generation()
+    generation = pagecache.generation_for(context.get("request"))
     keys = [
         f"bonespine:card:{generation}:{item.pk}:{level}:{getattr(item, 'view_total', '') or ''}" for item in items
     ]

@@ -18,8 +18,8 @@ def sidebar_context(article=None, author=None) -> dict:
     }
 
 
-@register.simple_tag
-def sidebar(article=None, author=None):
+@register.simple_tag(takes_context=True)
+def sidebar(context, article=None, author=None):
     """The primary sidebar: know your author, explore articles, featured, popular.
 
     "Know your author" shows the author of the page being read: ``article``'s author on an
@@ -29,7 +29,8 @@ def sidebar(article=None, author=None):
     content change rebuilds it, and the popular list in it lags by at most
     ``BONESPINE_POPULAR_SECONDS``.
     """
-    key = f"bonespine:sidebar:{pagecache.generation()}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
+    generation = pagecache.generation_for(context.get("request"))
+    key = f"bonespine:sidebar:{generation}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("includes/sidebar.html", sidebar_context(article, author))
