@@ -142,12 +142,17 @@ class ReferenceKindField(forms.ChoiceField):
         return bool(data) and super().has_changed(initial, data)
 
 
-def with_csp_nonce(request, media):
-    """The page's media with this response's CSP nonce on every tag: the rich-text editor
-    needs an inline import map, and the policy stays ``script-src 'self'`` plus the nonce."""
-    nonce = getattr(request, "csp_nonce", None)
-    nonce = "" if nonce is None else str(nonce)  # str() first: django-csp's lazy nonce is falsy until read
-    return AssetMedia.from_media(media, nonce=nonce) if nonce else media
+class EditorMediaNonce:
+    """For admin pages with the rich-text editor: the page's media carry this response's CSP
+    nonce on every tag, because the editor needs an inline import map and the policy stays
+    ``script-src 'self'`` plus the nonce."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        nonce = getattr(request, "csp_nonce", None)
+        nonce = "" if nonce is None else str(nonce)  # str() first: django-csp's lazy nonce is falsy until read
+        if nonce:
+            context["media"] = AssetMedia.from_media(context["media"], nonce=nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class ReferenceKeyField(forms.SlugField):
@@ -289,7 +294,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin):
+class ArticleAdmin(EditorMediaNonce, ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "status", "live_state", "category", "author", "reviewer", "content_updated_at",
@@ -377,10 +382,6 @@ class ArticleAdmin(ArticleWorkflowViews, ArticleVersionViews, SimpleHistoryAdmin
         if article.has_unpublished_changes:
             self.message_user(request, "Saved as a working revision. The live page keeps showing the signed-off "
                                        "version until this revision is reviewed and published.", messages.INFO)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["media"] = with_csp_nonce(request, context["media"])
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -536,12 +537,8 @@ class StaticPageForm(FlatpageForm):
     )
 
 
-class StaticPageAdmin(FlatPageAdmin):
+class StaticPageAdmin(EditorMediaNonce, FlatPageAdmin):
     form = StaticPageForm
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["media"] = with_csp_nonce(request, context["media"])
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 admin.site.unregister(FlatPage)
