@@ -6,7 +6,7 @@ rendered — in templates (``{{ author.website|safe_url }}``), feeds and JSON-LD
 through restores, importers and the shell, so the check is made again on the way out.
 
 ``static_page_html`` is a static page's (flatpage's) content through the same allow-list
-sanitizer as article bodies (:func:`articles.rendering.sanitize`).
+sanitizer as article bodies, with h2 sub-headings (:func:`articles.rendering.sanitize_page`).
 """
 
 from __future__ import annotations

@@ -58,6 +58,20 @@ def page(browser):
 
 
 @pytest.fixture
+def admin_page(live_server, page):
+    """``page`` logged in to the admin as a superuser ("boss", the factories' password)."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="boss", is_staff=True, is_superuser=True)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+    return page
+
+
+@pytest.fixture
 def demo_site(live_server, demo_data):
     """The demo content (``load_demo``, built once per session: tests/conftest.py) on the live server."""
     return live_server.url

@@ -4,21 +4,11 @@ upload fields, and sections ordered by the numbers typed in them or by Move up /
 import pytest
 
 from articles.models import Article
-from tests.factories import ArticleFactory, SectionFactory, UserFactory, uploaded_image
+from tests.factories import ArticleFactory, SectionFactory, uploaded_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 
 
-@pytest.fixture
-def admin_page(live_server, page):
-    UserFactory(username="boss", is_staff=True, is_superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-    return page
 
 
 @pytest.mark.backend_independent  # a script on a page that is never saved: the same on every backend

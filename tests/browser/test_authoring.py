@@ -16,23 +16,13 @@ import pytest
 
 from articles import reference_lookup, rendering
 from articles.models import Article
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct-horse-battery"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EDITOR = ".tiptap[contenteditable]"
 
 
-@pytest.fixture
-def admin_page(live_server, page):
-    UserFactory(username="boss", is_staff=True, is_superuser=True)
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
-    return page
 
 
 def csp_violations(page) -> list[str]:

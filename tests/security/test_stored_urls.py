@@ -91,8 +91,7 @@ def store_hostile(value: str):
     if "\x00" in value and connection.vendor == "postgresql":
         # PostgreSQL refuses NUL in text outright: such a value can never be stored there.
         with pytest.raises(ValueError, match="NUL"):
-            Author.objects.filter(pk__in=[]).update(website=value) or Author.objects.create(name="x", slug="x",
-                                                                                          website=value)
+            Author.objects.create(name="x", slug="x", website=value)
         pytest.skip("PostgreSQL cannot store NUL characters (checked above); SQLite runs this case")
     article = published_article(title="Back pain", slug="back-pain", references=2,
                                 featured_image=uploaded_image("x.jpg"), image_alt="A back")
