@@ -1,29 +1,48 @@
-"""A page cache that is never wrong.
+"""A page cache that is never wrong, and that a change empties only where it shows.
 
-Anonymous GET/HEAD responses of public pages are kept in Django's cache (local
-memory by default, Redis with ``REDIS_URL``) under a key that includes a *content
-generation* number. Anything that can change what a public page shows (an article,
-a published version, a category, an author, a tag, a static page, an old address)
-bumps the generation after its transaction commits, so the very next request of
-every page misses the cache and is rebuilt. Old entries simply expire.
+Anonymous GET/HEAD responses of public pages are kept in Django's cache (local memory by
+default, Redis with ``REDIS_URL``). Each entry records the *dependencies* the page was built
+from, each with the generation number it had then:
 
-Never cached: requests with a session cookie (logged-in staff), the admin,
-previews (they live under /admin/), non-GET requests, responses that set a cookie
-(e.g. a form's CSRF cookie) or say ``private``/``no-store``, and anything but
-200/301/404/410 answers (410: a withdrawn article, whose next publication bumps the
-generation like any other change).
+- ``site``: what every page shows (categories, authors, tags' names, static pages, the site);
+- ``article:<pk>``: one article's public state (its page, its 410, its old addresses);
+- ``category:<pk>``, ``tag:<pk>``, ``author:<pk>``: the published articles of a category, a
+  tag, an author (written or reviewed): their listing pages and the related articles of the
+  articles that share them;
+- ``listings``: every list of all articles (home, popular, search, feeds, sitemap) and every
+  404 (a new publication can answer it);
+- ``sidebar``: the sidebar on every page (category counts, featured, popular, the most prolific
+  author).
 
-Popular lists are part of every cached page: new views show up when the cache
-entry expires, at most ``BONESPINE_PAGE_CACHE_SECONDS`` (default 300 s) later.
+A page is served from the cache only while every one of its dependencies still has the
+generation it recorded. A committed change bumps exactly the dependencies it affects
+(:func:`article_changed`, :func:`connect_signals`): publishing a revision of one article
+empties that article's page, its category, tag and author pages, the lists of all articles
+and the pages of the articles that share its category or a tag; the other articles' pages
+stay cached. A change that adds or removes a published article (or moves one between
+categories, or touches a featured or popular one) also changes the sidebar, and so every
+page. Saving a working copy changes no public page and bumps nothing.
 
-With local-memory caching each process has its own cache and generation, which is
-right for one process (``runserver``) only: run several workers with ``REDIS_URL``.
+A global *epoch* moves with every bump, before the dependencies do: a response built while a
+change committed is not stored (it may mix old and new rows). Counters are created with a
+unique value, so one evicted and created again never matches an old entry.
+
+Never cached: requests with a session cookie (logged-in staff), the admin, previews (they
+live under /admin/), non-GET requests, responses that set a cookie (e.g. a form's CSRF
+cookie) or say ``private``/``no-store``, and anything but 200/301/404/410 answers.
+
+Popular lists are part of every cached page: new views show up when the cache entry
+expires, at most ``BONESPINE_PAGE_CACHE_SECONDS`` (default 300 s) later.
+
+With local-memory caching each process has its own cache and counters, which is right for one
+process (``runserver``) only: run several workers with ``REDIS_URL``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,7 +51,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "bonespine:content-generation"
+EPOCH_KEY = "bonespine:content-generation"
+DEPENDENCY_PREFIX = "bonespine:dep:"
+SITE, LISTINGS, SIDEBAR = "site", "listings", "sidebar"
 SKIP_PREFIXES = ("/admin/", "/healthz", "/views/", "/static/", "/media/")
 CACHEABLE_STATUS = {200, 301, 404, 410}
 
@@ -45,42 +66,219 @@ def timeout() -> int:
     return getattr(settings, "BONESPINE_PAGE_CACHE_SECONDS", 300)
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+# --- Generations ---------------------------------------------------------------------------
+
+def _fresh() -> int:
+    """A starting value no earlier counter had (nanoseconds since 1970)."""
+    return time.time_ns()
 
 
-def generation_for(request) -> int:
-    """The content generation for one request, read from the cache once: the page cache key,
-    the sidebar and the page's other cached fragments then agree on it (and a page costs one
-    cache round trip for it, not one per fragment)."""
+def _read(keys: list[str]) -> dict[str, int]:
+    """The current value of each counter in ``keys`` (one round trip; a missing one is created)."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            cache.add(key, _fresh(), timeout=None)
+            found[key] = cache.get(key)
+    return found
+
+
+def _incr(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # not there (never read, or evicted): any new value differs from every entry's
+        cache.set(key, _fresh(), timeout=None)
+
+
+def generations(request, *names: str) -> dict[str, int]:
+    """The generation of each dependency in ``names``, recorded as dependencies of the response
+    being built for ``request`` (read once per request: a page and its fragments agree).
+
+    Read them *before* the rows they stand for: a change that commits in between then shows
+    as a newer generation at the next request, never as an old page under a new number."""
     if request is None:
-        return generation()
-    value = getattr(request, "_content_generation", None)
-    if value is None:
-        value = request._content_generation = generation()
-    return value
+        found = _read([DEPENDENCY_PREFIX + name for name in names])
+        return {name: found[DEPENDENCY_PREFIX + name] for name in names}
+    known = request.__dict__.setdefault("_page_dependencies", {})
+    missing = [name for name in names if name not in known]
+    if missing:
+        found = _read([DEPENDENCY_PREFIX + name for name in missing])
+        known.update((name, found[DEPENDENCY_PREFIX + name]) for name in missing)
+    return {name: known[name] for name in names}
+
+
+def page_shows(request, *names: str) -> None:
+    """A view says what its page shows, so that only changes to those empty it. A view that
+    does not say depends on ``site``, ``listings`` and ``sidebar`` (any public change)."""
+    if request is not None:
+        request._page_targeted = True
+        generations(request, SITE, *names)
+
+
+def stamp(values: dict[str, int]) -> str:
+    """A short digest of some generations, for a fragment's cache key."""
+    raw = ",".join(f"{name}={value}" for name, value in sorted(values.items()))
+    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+def still_valid(request, recorded: dict[str, int]) -> bool:
+    """Whether every dependency still has the generation ``recorded`` (and record them)."""
+    return generations(request, *recorded) == recorded
+
+
+def bump(*names: str) -> None:
+    """Invalidate what depends on ``names`` now: the epoch first, then each dependency."""
+    _incr(EPOCH_KEY)
+    for name in dict.fromkeys(names):
+        _incr(DEPENDENCY_PREFIX + name)
+
+
+def bump_on_commit(*names: str) -> None:
+    """Bump ``names`` once the surrounding transaction has committed (at once outside one)."""
+    if names:
+        transaction.on_commit(lambda: bump(*names))
 
 
 def bump_generation() -> None:
-    """Invalidate every cached page (atomic increment, shared by all workers with Redis)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value differs from what pages used
-        cache.add(GENERATION_KEY, 2, timeout=None)
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            pass
+    """Invalidate every cached page and fragment (after bulk writes, which send no signals)."""
+    bump(SITE)
 
 
-def content_changed(**kwargs) -> None:
-    """Signal receiver: bump once the surrounding transaction has committed."""
-    transaction.on_commit(bump_generation)
+# --- What a change affects -----------------------------------------------------------------
 
+# The article row's fields that public pages read; the rest (title, lead, image… of the
+# working copy, the workflow's bookkeeping) is never shown before it is signed off and frozen
+# in a published version, whose id is ``live_version_id``.
+ARTICLE_PUBLIC_FIELDS = (
+    "slug", "category_id", "author_id", "reviewer_id", "is_featured", "live_version_id", "first_published_at",
+    "content_updated_at", "last_reviewed_on", "next_review_due",
+)
+
+
+def _article_state(article_id: int) -> dict | None:
+    from .models import Article
+
+    return Article.objects.filter(pk=article_id).values(*ARTICLE_PUBLIC_FIELDS).first()
+
+
+def _is_public(state: dict | None) -> bool:
+    from django.utils import timezone
+
+    return bool(state and state["live_version_id"] and state["first_published_at"]
+                and state["first_published_at"] <= timezone.now())
+
+
+def _popular_ids() -> set[int]:
+    from . import selectors
+
+    return {pk for pk, _ in selectors.popular_ranking(selectors.DEFAULT_POPULAR_PERIOD)}
+
+
+def article_dependencies(article_id: int, before: dict | None, after: dict | None) -> list[str]:
+    """What a change of one article from ``before`` to ``after`` (its public fields; None:
+    no row) changes: nothing when neither is public and nothing public changed."""
+    if before == after:
+        return []
+    names = [f"article:{article_id}"]
+    public = [state for state in (before, after) if _is_public(state)]
+    if not public:
+        return names  # a draft (or a withdrawn article's 410 page) only
+    from taggit.models import TaggedItem
+
+    names.append(LISTINGS)
+    for state in public:
+        names += [f"category:{state['category_id']}", f"author:{state['author_id']}"]
+        if state["reviewer_id"]:
+            names.append(f"author:{state['reviewer_id']}")
+    names += [f"tag:{pk}" for pk in TaggedItem.objects.filter(
+        object_id=article_id, content_type__app_label="articles", content_type__model="article",
+    ).values_list("tag_id", flat=True)]
+    sidebar_moves = (
+        len(public) == 1  # published or withdrawn: the counts and the lists change
+        or before["category_id"] != after["category_id"] or before["author_id"] != after["author_id"]
+        or before["is_featured"] or after["is_featured"]
+        or article_id in _popular_ids()
+    )
+    if sidebar_moves:
+        names.append(SIDEBAR)
+    return names
+
+
+def _article_pre_save(sender, instance, raw=False, **kwargs):
+    instance._public_before = None if raw or instance.pk is None else _article_state(instance.pk)
+
+
+def _article_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        bump_on_commit(SITE)
+        return
+    after = {field: getattr(instance, field) for field in ARTICLE_PUBLIC_FIELDS}
+    before = getattr(instance, "_public_before", None)
+    bump_on_commit(*article_dependencies(instance.pk, before, after))
+
+
+def _article_deleted(sender, instance, **kwargs):
+    before = {field: getattr(instance, field) for field in ARTICLE_PUBLIC_FIELDS}
+    names = [f"article:{instance.pk}"]
+    if _is_public(before):
+        names += [LISTINGS, SIDEBAR, f"category:{before['category_id']}", f"author:{before['author_id']}"]
+    bump_on_commit(*names)
+
+
+def _version_saved(sender, instance, created, raw=False, **kwargs):
+    """A published version is frozen; a rewrite (a data migration, the render-at-publish
+    backfill) refreshes its article's pages when it is the live one. (A new version is
+    published by saving the article with it as ``live_version``.)"""
+    state = None if created else _article_state(instance.article_id)
+    if state and state["live_version_id"] == instance.pk:
+        bump_on_commit(*article_dependencies(instance.article_id, None, state))
+
+
+def _version_deleted(sender, instance, **kwargs):
+    """Deleting the live version takes the article offline (``SET_NULL`` sends no save)."""
+    state = _article_state(instance.article_id)
+    if state is not None and state["live_version_id"] is None:
+        bump_on_commit(*article_dependencies(instance.article_id, {**state, "live_version_id": instance.pk}, state))
+
+
+def _tagged_item_changed(sender, instance, **kwargs):
+    if getattr(instance, "content_type_id", None) != _article_content_type_id():
+        return
+    state = _article_state(instance.object_id)
+    names = [f"article:{instance.object_id}"]
+    if _is_public(state):
+        names += [LISTINGS, f"tag:{instance.tag_id}"]
+    bump_on_commit(*names)
+
+
+def _article_content_type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import Article
+
+    return ContentType.objects.get_for_model(Article).pk
+
+
+def _slug_redirect_changed(sender, instance, **kwargs):
+    bump_on_commit(LISTINGS, f"article:{instance.article_id}")
+
+
+def listings_changed(sender=None, **kwargs):
+    """Signal receiver for rows that only change which addresses answer (old WordPress paths)."""
+    bump_on_commit(LISTINGS)
+
+
+def _site_changed(sender, **kwargs):
+    bump_on_commit(SITE)
+
+
+def _name_saved(sender, created=False, **kwargs):
+    """A renamed tag or an edited author shows wherever it is named; a new one is named
+    nowhere yet, but its address may answer now (an author's page: a 404 until then)."""
+    bump_on_commit(LISTINGS if created else SITE)
+
+
+# --- The page cache ------------------------------------------------------------------------
 
 # Query parameters that only tell analytics where a visitor came from: no page reads them,
 # so a link shared with ``?utm_source=…`` or ``?fbclid=…`` is the same cache entry as the bare one.
@@ -104,7 +302,7 @@ def _key(request) -> str:
     # The scheme is part of the key: a page filled over http must never answer an https
     # request (redirects, the CSP's upgrade-insecure-requests and cookies differ).
     raw = f"{request.scheme}|{request.get_host()}|{request.path}?{cache_query(request)}"
-    return f"bonespine:page:{generation_for(request)}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"bonespine:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def request_is_cacheable(request) -> bool:
@@ -134,15 +332,21 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not request_is_cacheable(request):
             return self.get_response(request)
+        key = _key(request)
         try:
-            key = _key(request)
-            cached = cache.get(key)
+            found = cache.get_many([key, EPOCH_KEY])
+            epoch = found.get(EPOCH_KEY)
+            if epoch is None:
+                epoch = _read([EPOCH_KEY])[EPOCH_KEY]
+            entry = found.get(key)
+            # The generations read to check the entry are current: a rebuilt page reuses them.
+            if entry is not None and still_valid(request, entry[0]):
+                response = entry[1]
+                response["X-Cache"] = "HIT"
+                return response
         except Exception:  # noqa: BLE001 - a broken cache must not break the site
             logger.exception("Page cache unavailable")
             return self.get_response(request)
-        if cached is not None:
-            cached["X-Cache"] = "HIT"
-            return cached
         response = self.get_response(request)
         if response_is_cacheable(response):
             patch_cache_control(response, public=True, max_age=60, stale_while_revalidate=300)
@@ -151,26 +355,49 @@ class PageCacheMiddleware:
             if not response.has_header("ETag"):
                 set_response_etag(response)
             response["X-Cache"] = "MISS"
-            try:
-                cache.set(key, response, timeout())
-            except Exception:  # noqa: BLE001
-                logger.exception("Could not store page in cache")
+            self.store(request, key, epoch, response)
         return response
+
+    @staticmethod
+    def store(request, key: str, epoch, response) -> None:
+        try:
+            names = [SITE]
+            if not getattr(request, "_page_targeted", False):
+                names += [LISTINGS, SIDEBAR]
+            if response.status_code != 200:
+                names.append(LISTINGS)  # a new publication or an old address can answer it
+            recorded = dict(generations(request, *names))
+            recorded.update(request._page_dependencies)
+            # Built while a change committed? Then it may mix old and new rows: do not keep it.
+            if cache.get(EPOCH_KEY) != epoch:
+                return
+            cache.set(key, (recorded, response), timeout())
+        except Exception:  # noqa: BLE001
+            logger.exception("Could not store page in cache")
 
 
 def connect_signals() -> None:
-    """Every model whose rows public pages show invalidates the page cache when it changes."""
+    """Every model whose rows public pages show invalidates what it affects when it changes."""
     from django.contrib.flatpages.models import FlatPage
     from django.contrib.sites.models import Site
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
     from taggit.models import Tag, TaggedItem
 
     from authors.models import Author
 
     from .models import Article, Category, CategoryRedirect, PublishedVersion, SlugRedirect
 
-    for model in (Article, PublishedVersion, Category, Author, FlatPage, Site, Tag, TaggedItem, SlugRedirect,
-                  CategoryRedirect):
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
-    m2m_changed.connect(content_changed, sender=FlatPage.sites.through, dispatch_uid="pagecache-flatpage-sites")
+    pre_save.connect(_article_pre_save, sender=Article, dispatch_uid="pagecache-pre-save-Article")
+    post_save.connect(_article_saved, sender=Article, dispatch_uid="pagecache-save-Article")
+    post_delete.connect(_article_deleted, sender=Article, dispatch_uid="pagecache-delete-Article")
+    post_save.connect(_version_saved, sender=PublishedVersion, dispatch_uid="pagecache-save-PublishedVersion")
+    post_delete.connect(_version_deleted, sender=PublishedVersion, dispatch_uid="pagecache-delete-PublishedVersion")
+    for model in (Author, Tag):
+        post_save.connect(_name_saved, sender=model, dispatch_uid=f"pagecache-save-{model.__name__}")
+        post_delete.connect(_site_changed, sender=model, dispatch_uid=f"pagecache-delete-{model.__name__}")
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid=f"pagecache-{name}-TaggedItem")
+        signal.connect(_slug_redirect_changed, sender=SlugRedirect, dispatch_uid=f"pagecache-{name}-SlugRedirect")
+        for model in (Category, FlatPage, Site, CategoryRedirect):
+            signal.connect(_site_changed, sender=model, dispatch_uid=f"pagecache-{name}-{model.__name__}")
+    m2m_changed.connect(_site_changed, sender=FlatPage.sites.through, dispatch_uid="pagecache-flatpage-sites")

@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from . import pagecache, selectors, viewcounts
 from . import search as search_module
-from . import selectors, viewcounts
 
 PAGE_SIZE = 12
 
@@ -54,6 +54,8 @@ def article_detail(request, slug):
         if moved is None:
             raise
         return HttpResponsePermanentRedirect(moved.get_absolute_url())
+    # The page shows this article, and (related articles) its category's and tags' articles.
+    pagecache.page_shows(request, f"article:{article.pk}", f"category:{article.category_id}", pagecache.SIDEBAR)
     return render(
         request,
         "articles/article_detail.html",
@@ -63,7 +65,8 @@ def article_detail(request, slug):
 
 def article_withdrawn(request, article):
     """410 Gone: a short notice for an article that was public and has been withdrawn
-    (cacheable like a 404; publishing it again changes the content generation)."""
+    (cacheable like a 404; publishing it again changes its generation)."""
+    pagecache.page_shows(request, f"article:{article.pk}", pagecache.SIDEBAR)
     return render(request, "articles/article_withdrawn.html", {"article": article}, status=410)
 
 
@@ -76,6 +79,7 @@ def category_detail(request, slug):
         if moved is None:
             raise
         return moved_permanently(request, moved.get_absolute_url())
+    pagecache.page_shows(request, f"category:{category.pk}", pagecache.SIDEBAR)
     page = paginate(request, selectors.category_articles(category=category))
     return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
 
@@ -83,6 +87,7 @@ def category_detail(request, slug):
 @require_safe
 def tag_detail(request, slug):
     tag = selectors.public_tag(slug=slug)
+    pagecache.page_shows(request, f"tag:{tag.pk}", pagecache.SIDEBAR)
     page = paginate(request, selectors.tag_articles(tag=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import pagecache, selectors
 
 from .models import Author
 
@@ -9,6 +9,7 @@ from .models import Author
 @require_safe
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
+    pagecache.page_shows(request, f"author:{author.pk}", pagecache.SIDEBAR)
     return render(
         request,
         "authors/author_detail.html",

@@ -210,3 +210,145 @@ def test_cached_pages_are_served_while_the_database_is_down(page_cache, client, 
     # A page that is not in the cache gets the friendly 503, not a traceback.
     uncached = client.get("/popular/?period=7d")
     assert uncached.status_code == 503
+
+
+# --- Targeted invalidation: a change empties only the pages that show it -----------------------
+
+def _three_articles():
+    """A and B share a category and the tag "knee"; C is in another category with another tag."""
+    from tests.factories import CategoryFactory
+
+    knees = CategoryFactory(name="Knees")
+    a = published_article(title="Article A on knees", category=knees, tags=("knee",))
+    b = published_article(title="Article B on knees", category=knees, tags=("knee",))
+    c = published_article(title="Article C on hips", category=CategoryFactory(name="Hips"), tags=("hip",))
+    return a, b, c
+
+
+def _revise(article, admin_user, title):
+    """Sign off and publish a new version of ``article`` with a new title."""
+    from articles.workflow import services as workflow_services  # noqa: F401 - the real publish path
+
+    article.refresh_from_db()
+    article.title = title
+    article.save()
+    services.article_content_saved(article=article, by=admin_user)
+    services.article_publish_reviewed(article=article, reviewer=article.reviewer)
+
+
+def _is_hit(client, url) -> bool:
+    return client.get(url).get("X-Cache") == "HIT"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_a_revision_empties_what_shows_it_and_keeps_the_rest(page_cache, client, admin_user):
+    a, b, c = _three_articles()
+    pages = {
+        "a": a.get_absolute_url(), "b": b.get_absolute_url(), "c": c.get_absolute_url(),
+        "knees": a.category.get_absolute_url(), "hips": c.category.get_absolute_url(),
+        "knee tag": "/tags/knee/", "hip tag": "/tags/hip/", "home": "/", "feed": "/feed/",
+        "author of a": a.author.get_absolute_url(), "author of c": c.author.get_absolute_url(),
+    }
+    for url in pages.values():
+        hit_then(client, url)
+
+    _revise(a, admin_user, "Article A, corrected")
+
+    # Everything that shows A's title is rebuilt at once …
+    for name in ("a", "b", "knees", "knee tag", "home", "feed", "author of a"):
+        response, body = get(client, pages[name])
+        assert response["X-Cache"] == "MISS", name
+        assert "Article A, corrected" in body, name
+    # … and what does not show it is still served from the cache, unchanged and right.
+    for name in ("c", "hips", "hip tag", "author of c"):
+        response, body = get(client, pages[name])
+        assert response["X-Cache"] == "HIT", name
+        assert "Article A, corrected" not in body and "Article A on knees" not in body, name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_a_working_copy_empties_nothing(page_cache, client, admin_user):
+    a, b, c = _three_articles()
+    urls = [a.get_absolute_url(), b.get_absolute_url(), c.get_absolute_url(), "/", a.category.get_absolute_url()]
+    for url in urls:
+        hit_then(client, url)
+    a.refresh_from_db()
+    a.title = "A draft title nobody may read yet"
+    a.save()
+    services.article_content_saved(article=a, by=admin_user)
+    SectionFactory(article=a, heading="A draft section")
+    ArticleFactory(title="A brand new draft", category=a.category, author=a.author)  # never published
+    for url in urls:
+        response, body = get(client, url)
+        assert response["X-Cache"] == "HIT", url
+        assert "draft" not in body.lower() or "A draft title" not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_article_changes_the_sidebar_of_every_page(page_cache, client):
+    a, b, c = _three_articles()
+    url = c.get_absolute_url()
+    before = hit_then(client, url)
+    assert "Hips" in before
+    published_article(title="Another hip article", category=c.category, tags=("other",))
+    response, body = get(client, url)
+    # The sidebar counts the category's articles: every page shows the new count.
+    assert response["X-Cache"] == "MISS"
+    assert body != before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_tag_empties_the_article_and_the_tag_pages_only(page_cache, client):
+    a, b, c = _three_articles()
+    for url in (a.get_absolute_url(), c.get_absolute_url(), "/tags/hip/"):
+        hit_then(client, url)
+    a.tags.add("sprain")
+    assert 'rel="tag">sprain</a>' in get(client, a.get_absolute_url())[1]
+    assert client.get("/tags/sprain/").status_code == 200
+    assert _is_hit(client, c.get_absolute_url()) and _is_hit(client, "/tags/hip/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_to_a_related_article_shows_on_the_pages_that_list_it(page_cache, client, admin_user):
+    a, b, c = _three_articles()
+    assert "Article A on knees" in hit_then(client, b.get_absolute_url())  # A is related to B
+    _revise(a, admin_user, "Article A, renamed")
+    body = get(client, b.get_absolute_url())[1]
+    assert "Article A, renamed" in body and "Article A on knees" not in body
+
+
+def test_a_page_built_while_a_change_commits_is_not_kept(page_cache, rf):
+    """The epoch moves before any dependency: a response whose rows may predate the change it
+    recorded is served once and not stored."""
+    from django.http import HttpResponse
+
+    from articles import pagecache
+
+    def view_during_publish(request):
+        pagecache.page_shows(request, "article:1")
+        pagecache.bump("article:2")  # an unrelated change commits while this page renders
+        return HttpResponse("built during a change")
+
+    middleware = pagecache.PageCacheMiddleware(view_during_publish)
+    assert middleware(rf.get("/articles/x/"))["X-Cache"] == "MISS"
+    assert middleware(rf.get("/articles/x/"))["X-Cache"] == "MISS"  # nothing was stored
+    middleware = pagecache.PageCacheMiddleware(lambda request: HttpResponse("quiet"))
+    middleware(rf.get("/articles/x/"))
+    assert middleware(rf.get("/articles/x/"))["X-Cache"] == "HIT"
+
+
+def test_an_evicted_counter_never_revives_an_old_page(page_cache, rf):
+    from django.http import HttpResponse
+
+    from articles import pagecache
+
+    def view(request):
+        pagecache.page_shows(request, "article:7")
+        return HttpResponse("article 7")
+
+    middleware = pagecache.PageCacheMiddleware(view)
+    middleware(rf.get("/articles/seven/"))
+    assert middleware(rf.get("/articles/seven/"))["X-Cache"] == "HIT"
+    cache.delete(pagecache.DEPENDENCY_PREFIX + "article:7")  # evicted (or never bumped before)
+    assert middleware(rf.get("/articles/seven/"))["X-Cache"] == "MISS"
+    assert middleware(rf.get("/articles/seven/"))["X-Cache"] == "HIT"

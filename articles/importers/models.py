@@ -112,13 +112,13 @@ class LegacyPath(models.Model):
 
 
 def _connect_page_cache() -> None:
-    """A new or removed old address changes what public URLs answer: invalidate the page cache."""
+    """A new or removed old address changes what a 404 answers: invalidate those pages."""
     from django.db.models.signals import post_delete, post_save
 
-    from ..pagecache import content_changed
+    from ..pagecache import listings_changed
 
-    post_save.connect(content_changed, sender=LegacyPath, dispatch_uid="pagecache-save-LegacyPath")
-    post_delete.connect(content_changed, sender=LegacyPath, dispatch_uid="pagecache-delete-LegacyPath")
+    post_save.connect(listings_changed, sender=LegacyPath, dispatch_uid="pagecache-save-LegacyPath")
+    post_delete.connect(listings_changed, sender=LegacyPath, dispatch_uid="pagecache-delete-LegacyPath")
 
 
 _connect_page_cache()

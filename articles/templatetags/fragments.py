@@ -1,12 +1,17 @@
 """Parts of the article page that are not the signed-off version: its tags and its related
-articles. They change when other content changes, so they are rendered once per content
-generation (articles/pagecache.py) and article, kept in the cache, and shared by every
-request until the next change: an uncached article page then reads one row (the article
-with its live version, whose body was rendered when it was frozen) and these fragments."""
+articles, and the cards of every listing. They change when other content changes, so they
+are kept in the cache under the generations of what they show (articles/pagecache.py) and
+shared by every request until that changes: an uncached article page then reads one row (the
+article with its live version, whose body was rendered when it was frozen) and these
+fragments."""
+
+import hashlib
 
 from django import template
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .. import pagecache, selectors
@@ -15,15 +20,24 @@ register = template.Library()
 
 
 def article_extras(request, article) -> dict:
-    """{"tags": html, "related": html} for ``article`` (cached; computed once per request)."""
+    """{"tags": html, "related": html} for ``article`` (cached; computed once per request).
+
+    They depend on the article (its tags), its category and each of its tags (the articles
+    that share them): the entry records the tags' generations it was built with and is used
+    only while they are current."""
     extras = getattr(article, "_page_extras", None)
     if extras is None:
-        key = f"bonespine:article-extras:{pagecache.generation_for(request)}:{article.pk}"
+        stamp = pagecache.stamp(pagecache.generations(
+            request, pagecache.SITE, f"article:{article.pk}", f"category:{article.category_id}",
+        ))
+        key = f"bonespine:article-extras:{article.pk}:{stamp}"
         extras = cache.get(key)
-        if extras is None:
+        if extras is None or not pagecache.still_valid(request, extras["tag_generations"]):
             tags = list(article.tags.all())
+            tag_generations = pagecache.generations(request, *(f"tag:{tag.pk}" for tag in tags))
             related = list(selectors.related_articles(article=article))
             extras = {
+                "tag_generations": tag_generations,
                 "tags": render_to_string("articles/includes/article_tags.html", {"article": article, "tags": tags}),
                 "related": render_to_string("articles/includes/article_related.html", {"related": related}),
             }
@@ -42,18 +56,23 @@ def related_articles(context, article):
     return mark_safe(article_extras(context.get("request"), article)["related"])  # noqa: S308 - rendered by our template
 
 
+def card_key(site_generation: int, item, level) -> str:
+    """A card shows the article's live version, address and dates (all in the key: a new
+    version is a new card) and names of its author and category (``site``)."""
+    shown = f"{item.live_version_id}|{item.slug}|{item.last_updated}|{level}|{getattr(item, 'view_total', '') or ''}"
+    return f"bonespine:card:{site_generation}:{item.pk}:{hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()}"
+
+
 @register.simple_tag(takes_context=True)
 def article_cards(context, items, level=3):
-    """The cards of a listing (``includes/article_card.html``), each rendered once per content
-    generation and kept in the cache: one ``get_many`` per listing, only missing cards are
-    rendered. A card's key includes its view count where the listing shows one (popular)."""
+    """The cards of a listing (``includes/article_card.html``), each rendered once and kept in
+    the cache: one ``get_many`` per listing, only missing cards are rendered. A card's key
+    includes its view count where the listing shows one (popular)."""
     items = list(items)
     if not items:
         return ""
-    generation = pagecache.generation_for(context.get("request"))
-    keys = [
-        f"bonespine:card:{generation}:{item.pk}:{level}:{getattr(item, 'view_total', '') or ''}" for item in items
-    ]
+    site_generation = pagecache.generations(context.get("request"), pagecache.SITE)[pagecache.SITE]
+    keys = [card_key(site_generation, item, level) for item in items]
     found = cache.get_many(keys)
     missing = {}
     for key, item in zip(keys, items):
@@ -62,3 +81,29 @@ def article_cards(context, items, level=3):
     if missing:
         cache.set_many(missing, pagecache.timeout())
     return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - rendered by our template
+
+
+# The header marks the current page of its navigation; every other page shows it unmarked.
+NAVIGATION_PATHS = frozenset({"/", "/about/", "/contact/", "/policies/"})
+_shell: dict[tuple, str] = {}  # this process's copies: a handful of entries
+
+
+@register.simple_tag(takes_context=True)
+def page_shell(context, template_name):
+    """The site header or footer: the same on every page but for the current navigation item
+    and the year, so each variant is rendered once per process and ``site`` generation (no
+    cache round trip). The search page's header shows the query and is rendered each time."""
+    request = context.get("request")
+    path = getattr(request, "path", "")
+    values = {**context.flatten(), "nav_current": path if path in NAVIGATION_PATHS else ""}
+    if request is None or context.get("query"):
+        return render_to_string(template_name, values)
+    site_generation = pagecache.generations(request, pagecache.SITE)[pagecache.SITE]
+    key = (template_name, site_generation, values["nav_current"], timezone.localdate().year,
+           settings.SITE_NAME, settings.SITE_TAGLINE, settings.STATIC_URL)
+    html = _shell.get(key)
+    if html is None:
+        if len(_shell) >= 64:
+            _shell.clear()
+        html = _shell[key] = render_to_string(template_name, values)
+    return mark_safe(html)  # noqa: S308 - rendered by our template

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 
 from django import template
+from django.core.cache import cache
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from .. import structured_data
+from .. import pagecache, structured_data
 
 register = template.Library()
 
@@ -64,5 +66,19 @@ def article_jsonld(context, article, page=None):
     request = context.get("request")
     if request is None or article is None:
         return ""
+    if page is None or page.pk == article.live_version_id:
+        # The live page's JSON-LD shows the article's row, people and category (``site``),
+        # all under the article's generation: kept in the cache until one of them changes.
+        stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
+        key = f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{stamp}"
+        markup = cache.get(key)
+        if markup is None:
+            markup = _jsonld_markup(request, article, page)
+            cache.set(key, markup, pagecache.timeout())
+        return mark_safe(markup)  # noqa: S308 - built by format_html below
+    return _jsonld_markup(request, article, page)
+
+
+def _jsonld_markup(request, article, page) -> str:
     data = structured_data.article_jsonld(request, article, page)
     return format_html('<script type="application/ld+json">{}</script>', structured_data.json_ld_dumps(data))

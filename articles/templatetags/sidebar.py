@@ -25,12 +25,12 @@ def sidebar(context, article=None, author=None):
     "Know your author" shows the author of the page being read: ``article``'s author on an
     article page, ``author`` on an author page, a featured author elsewhere. The sidebar is
     the same for every page of one article, of one author, or every other page, so its
-    HTML is kept in the cache under the content generation and that article or author: any
-    content change rebuilds it, and the popular list in it lags by at most
-    ``BONESPINE_POPULAR_SECONDS``.
+    HTML is kept in the cache under that article or author and the generations of ``site``
+    and ``sidebar`` (articles/pagecache.py): a change that moves the counts or the lists
+    rebuilds it, and the popular list in it lags by at most ``BONESPINE_POPULAR_SECONDS``.
     """
-    generation = pagecache.generation_for(context.get("request"))
-    key = f"bonespine:sidebar:{generation}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
+    stamp = pagecache.stamp(pagecache.generations(context.get("request"), pagecache.SITE, pagecache.SIDEBAR))
+    key = f"bonespine:sidebar:{stamp}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("includes/sidebar.html", sidebar_context(article, author))
