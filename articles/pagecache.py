@@ -126,6 +126,18 @@ def still_valid(request, recorded: dict[str, int]) -> bool:
     return generations(request, *recorded) == recorded
 
 
+def cached_ids(request, names: tuple[str, ...], label: str, queryset) -> list[int]:
+    """The primary keys of ``queryset``, in its order, kept in the cache under the generations of
+    ``names`` (what the list shows): a listing page then pages through a list of ids and reads
+    only its own rows, so its cost does not grow with the number of articles the list holds."""
+    key = f"bonespine:ids:{label}:{stamp(generations(request, *names))}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(queryset.values_list("pk", flat=True))
+        cache.set(key, ids, timeout())
+    return ids
+
+
 def bump(*names: str) -> None:
     """Invalidate what depends on ``names`` now: the epoch first, then each dependency."""
     _incr(EPOCH_KEY)

@@ -177,14 +177,14 @@ def tag_articles(*, tag: Tag):
     return public_articles().tagged(tag).newest_first()
 
 
-def public_tag(*, slug: str) -> Tag:
-    """The tag of a tag page, if at least one published article carries it: a lookup by slug
-    and an EXISTS that stops at the first such article (a DISTINCT join over every tagged
-    article cost 6 ms at 20,000 articles and grew with the site)."""
-    from django.db.models import Exists, OuterRef
+def articles_in_order(ids) -> list[Article]:
+    """The published articles with ``ids``, in that order (listing rows, one query)."""
+    found = public_articles().in_bulk(list(ids))
+    return [found[pk] for pk in ids if pk in found]
 
-    published = Article.objects.published().filter(tags__pk=OuterRef("pk"))
-    return get_object_or_404(Tag.objects.filter(Exists(published)), slug=slug)
+
+def tag_for_page(*, slug: str) -> Tag:
+    return get_object_or_404(Tag, slug=slug)
 
 
 def featured_author(*, article: Article | None = None, author: Author | None = None) -> Author | None:

@@ -31,7 +31,6 @@ def home(request):
             "featured": selectors.featured_articles(limit=3),
             "latest": selectors.latest_articles(limit=6),
             "popular": selectors.popular_articles(period="7d", limit=5),
-            "categories": selectors.categories_with_counts(),
         },
     )
 
@@ -79,16 +78,23 @@ def category_detail(request, slug):
         if moved is None:
             raise
         return moved_permanently(request, moved.get_absolute_url())
-    pagecache.page_shows(request, f"category:{category.pk}", pagecache.SIDEBAR)
-    page = paginate(request, selectors.category_articles(category=category))
+    shows = f"category:{category.pk}"
+    pagecache.page_shows(request, shows, pagecache.SIDEBAR)
+    page = paginate(request, pagecache.cached_ids(request, (shows,), shows, selectors.category_articles(category=category)))
+    page.object_list = selectors.articles_in_order(page.object_list)
     return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
 
 
 @require_safe
 def tag_detail(request, slug):
-    tag = selectors.public_tag(slug=slug)
-    pagecache.page_shows(request, f"tag:{tag.pk}", pagecache.SIDEBAR)
-    page = paginate(request, selectors.tag_articles(tag=tag))
+    tag = selectors.tag_for_page(slug=slug)
+    shows = f"tag:{tag.pk}"
+    pagecache.page_shows(request, shows, pagecache.SIDEBAR)
+    ids = pagecache.cached_ids(request, (shows,), shows, selectors.tag_articles(tag=tag))
+    if not ids:
+        raise Http404("No published article has this tag.")
+    page = paginate(request, ids)
+    page.object_list = selectors.articles_in_order(page.object_list)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 
 

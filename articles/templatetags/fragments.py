@@ -83,6 +83,21 @@ def article_cards(context, items, level=3):
     return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - rendered by our template
 
 
+@register.simple_tag(takes_context=True)
+def category_tiles(context):
+    """The home page's "Browse by topic" tiles with each category's count of published
+    articles: counting them reads every published article's index entry, so the tiles are
+    kept in the cache until a category or the counts change (``site``, ``sidebar``)."""
+    stamp = pagecache.stamp(pagecache.generations(context.get("request"), pagecache.SITE, pagecache.SIDEBAR))
+    key = f"bonespine:category-tiles:{stamp}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("articles/includes/category_tiles.html",
+                                {"categories": selectors.categories_with_counts()})
+        cache.set(key, html, pagecache.timeout())
+    return mark_safe(html)  # noqa: S308 - rendered by our template
+
+
 # The header marks the current page of its navigation; every other page shows it unmarked.
 NAVIGATION_PATHS = frozenset({"/", "/about/", "/contact/", "/policies/"})
 _shell: dict[tuple, str] = {}  # this process's copies: a handful of entries
