@@ -46,14 +46,52 @@ def article_extras(request, article) -> dict:
     return extras
 
 
+# Where the tags and related articles go in a cached article (they are cached on their own).
+TAGS_SLOT = "<!--bonespine:article-tags-->"
+RELATED_SLOT = "<!--bonespine:related-articles-->"
+
+
 @register.simple_tag(takes_context=True)
 def article_tags(context, article):
+    if context.get("extras_slots"):
+        return mark_safe(TAGS_SLOT)
     return mark_safe(article_extras(context.get("request"), article)["tags"])  # noqa: S308 - rendered by our template
 
 
 @register.simple_tag(takes_context=True)
 def related_articles(context, article):
+    if context.get("extras_slots"):
+        return mark_safe(RELATED_SLOT)
     return mark_safe(article_extras(context.get("request"), article)["related"])  # noqa: S308 - rendered by our template
+
+
+@register.simple_tag(takes_context=True)
+def article_main(context):
+    """The article (``articles/includes/article_main.html``). On the public page it shows the
+    live version, the article's dates and people, nothing per visitor: rendered once per
+    version and generation of the article (and ``site``: the people's and category's names),
+    kept in the cache, with the tags and related articles put in their slots per request.
+    A preview, or the page re-rendered with a feedback answer, is rendered each time."""
+    template = context.template.engine.get_template("articles/includes/article_main.html")
+    article, page, request = context.get("article"), context.get("page"), context.get("request")
+    cacheable = (
+        request is not None and article is not None and page is not None and not context.get("preview")
+        and page.pk == article.live_version_id and "feedback" not in request.GET
+        and context.get("feedback_form") is None and not context.get("feedback_limited")
+    )
+    if not cacheable:
+        return template.render(context)
+    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
+    key = f"bonespine:article-main:{article.pk}:{page.pk}:{stamp}"
+    html = cache.get(key)
+    if html is None:
+        with context.push(extras_slots=True):
+            html = template.render(context)
+        cache.set(key, html, pagecache.timeout())
+    extras = article_extras(request, article)
+    return mark_safe(  # noqa: S308 - rendered by our templates
+        html.replace(TAGS_SLOT, extras["tags"], 1).replace(RELATED_SLOT, extras["related"], 1)
+    )
 
 
 def card_key(site_generation: int, item, level) -> str:
