@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from articles import pagecache, selectors
+from articles import pagecache
 
 from .models import Author
 
@@ -10,12 +10,5 @@ from .models import Author
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     pagecache.page_shows(request, f"author:{author.pk}", pagecache.SIDEBAR)
-    return render(
-        request,
-        "authors/author_detail.html",
-        {
-            "author": author,
-            "written": selectors.author_articles(author=author)[:50],
-            "reviewed": selectors.author_reviewed_articles(author=author)[:50],
-        },
-    )
+    # The lists of articles written and reviewed are a cached fragment (author_articles).
+    return render(request, "authors/author_detail.html", {"author": author})

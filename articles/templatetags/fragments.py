@@ -136,6 +136,28 @@ def category_tiles(context):
     return mark_safe(html)  # noqa: S308 - rendered by our template
 
 
+AUTHOR_LIST_LENGTH = 50
+
+
+@register.simple_tag(takes_context=True)
+def author_articles(context, author):
+    """An author page's lists of the articles they wrote and medically reviewed (the newest
+    50 of each), kept in the cache until one of them changes (``author:<pk>``) or a name
+    they show does (``site``)."""
+    request = context.get("request")
+    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"author:{author.pk}"))
+    key = f"bonespine:author-articles:{author.pk}:{stamp}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("authors/includes/author_articles.html", {
+            "author": author,
+            "written": list(selectors.author_articles(author=author)[:AUTHOR_LIST_LENGTH]),
+            "reviewed": list(selectors.author_reviewed_articles(author=author)[:AUTHOR_LIST_LENGTH]),
+        })
+        cache.set(key, html, pagecache.timeout())
+    return mark_safe(html)  # noqa: S308 - rendered by our template
+
+
 # The header marks the current page of its navigation; every other page shows it unmarked.
 NAVIGATION_PATHS = frozenset({"/", "/about/", "/contact/", "/policies/"})
 _shell: dict[tuple, str] = {}  # this process's copies: a handful of entries
