@@ -126,16 +126,17 @@ def still_valid(request, recorded: dict[str, int]) -> bool:
     return generations(request, *recorded) == recorded
 
 
-def cached_ids(request, names: tuple[str, ...], label: str, queryset) -> list[int]:
-    """The primary keys of ``queryset``, in its order, kept in the cache under the generations of
-    ``names`` (what the list shows): a listing page then pages through a list of ids and reads
-    only its own rows, so its cost does not grow with the number of articles the list holds."""
-    key = f"bonespine:ids:{label}:{stamp(generations(request, *names))}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = list(queryset.values_list("pk", flat=True))
-        cache.set(key, ids, timeout())
-    return ids
+def cached(request, names: tuple[str, ...], label: str, build):
+    """``build()``'s value, kept in the cache under ``label`` and the generations of ``names``
+    (what it shows): a listing keeps the rows of each of its pages this way, so a request
+    reads no listing query and its cost does not grow with the articles the list holds."""
+    digest = hashlib.blake2b(label.encode(), digest_size=12).hexdigest()
+    key = f"bonespine:cached:{digest}:{stamp(generations(request, *names))}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout())
+    return value
 
 
 def bump(*names: str) -> None:

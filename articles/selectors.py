@@ -6,6 +6,7 @@ prefetched, so templates never trigger queries of their own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -175,6 +176,40 @@ def category_articles(*, category: Category):
 
 def tag_articles(*, tag: Tag):
     return public_articles().tagged(tag).newest_first()
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """What a listing card's cache key needs of an article (templatetags/fragments.py): a
+    listing keeps these per page and loads whole rows only for cards not in the cache."""
+
+    pk: int
+    live_version_id: int
+    slug: str
+    last_updated: object
+    live_title: str
+    view_total: int = 0
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+CARD_FIELDS = ("pk", "live_version_id", "slug", "content_updated_at", "first_published_at", "live_version__title")
+
+
+def card_refs(rows, view_totals: dict[int, int] | None = None) -> list[CardRef]:
+    """``rows`` of ``queryset.values_list(*CARD_FIELDS)`` as card references."""
+    totals = view_totals or {}
+    return [CardRef(pk, version, slug, updated or first, title, totals.get(pk, 0))
+            for pk, version, slug, updated, first, title in rows]
+
+
+def popular_refs(*, period: str = DEFAULT_POPULAR_PERIOD, limit: int = 5) -> list[CardRef]:
+    """:func:`popular_articles` as card references (one narrow query), best first."""
+    ranking = dict(popular_ranking(period)[:limit])
+    found = {ref.pk: ref for ref in card_refs(
+        Article.objects.published().filter(pk__in=list(ranking)).values_list(*CARD_FIELDS), ranking)}
+    return [found[pk] for pk in ranking if pk in found]
 
 
 def articles_in_order(ids) -> list[Article]:

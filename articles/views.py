@@ -22,15 +22,36 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
         raise Http404("No such page.")
 
 
+def listing_page(request, shows: str, queryset, *, per_page: int = PAGE_SIZE):
+    """A page of ``queryset`` (``paginate``'s rules) whose articles are card references, kept
+    in the cache under the generation of ``shows`` (the category, tag… the list is of)."""
+    number = request.GET.get("page", "1")
+
+    def build():
+        page = paginate(request, queryset.values_list(*selectors.CARD_FIELDS), per_page)
+        return page.number, page.paginator.count, selectors.card_refs(page.object_list)
+
+    number, count, refs = pagecache.cached(request, (shows,), f"{shows}|page={number}", build)
+    page = Paginator(range(count), per_page, allow_empty_first_page=True).page(number)
+    page.object_list = refs
+    return page
+
+
+def cached_cards(request, label: str, queryset) -> list:
+    """Card references of ``queryset``, a list of all articles (kept under ``listings``)."""
+    return pagecache.cached(request, (pagecache.LISTINGS,), label,
+                            lambda: selectors.card_refs(queryset.values_list(*selectors.CARD_FIELDS)))
+
+
 @require_safe
 def home(request):
     return render(
         request,
         "articles/home.html",
         {
-            "featured": selectors.featured_articles(limit=3),
-            "latest": selectors.latest_articles(limit=6),
-            "popular": selectors.popular_articles(period="7d", limit=5),
+            "featured": cached_cards(request, "home:featured", selectors.featured_articles(limit=3)),
+            "latest": cached_cards(request, "home:latest", selectors.latest_articles(limit=6)),
+            "popular": selectors.popular_refs(period="7d", limit=5),
         },
     )
 
@@ -80,8 +101,7 @@ def category_detail(request, slug):
         return moved_permanently(request, moved.get_absolute_url())
     shows = f"category:{category.pk}"
     pagecache.page_shows(request, shows, pagecache.SIDEBAR)
-    page = paginate(request, pagecache.cached_ids(request, (shows,), shows, selectors.category_articles(category=category)))
-    page.object_list = selectors.articles_in_order(page.object_list)
+    page = listing_page(request, shows, selectors.category_articles(category=category))
     return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
 
 
@@ -90,11 +110,9 @@ def tag_detail(request, slug):
     tag = selectors.tag_for_page(slug=slug)
     shows = f"tag:{tag.pk}"
     pagecache.page_shows(request, shows, pagecache.SIDEBAR)
-    ids = pagecache.cached_ids(request, (shows,), shows, selectors.tag_articles(tag=tag))
-    if not ids:
+    page = listing_page(request, shows, selectors.tag_articles(tag=tag))
+    if not page.paginator.count:
         raise Http404("No published article has this tag.")
-    page = paginate(request, ids)
-    page.object_list = selectors.articles_in_order(page.object_list)
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})
 
 
@@ -103,7 +121,7 @@ def popular(request):
     period = request.GET.get("period", selectors.DEFAULT_POPULAR_PERIOD)
     if period not in selectors.POPULAR_PERIODS:
         period = selectors.DEFAULT_POPULAR_PERIOD
-    articles = selectors.popular_articles(period=period, limit=20)
+    articles = selectors.popular_refs(period=period, limit=20)
     return render(
         request,
         "articles/popular.html",

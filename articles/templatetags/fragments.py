@@ -112,13 +112,18 @@ def article_cards(context, items, level=3):
     site_generation = pagecache.generations(context.get("request"), pagecache.SITE)[pagecache.SITE]
     keys = [card_key(site_generation, item, level) for item in items]
     found = cache.get_many(keys)
+    absent = [(key, item) for key, item in zip(keys, items) if key not in found]
+    # A listing of card references (selectors.CardRef) loads the articles of missing cards only.
+    loaded = {article.pk: article for article in selectors.articles_in_order(
+        [item.pk for _, item in absent if isinstance(item, selectors.CardRef)])}
     missing = {}
-    for key, item in zip(keys, items):
-        if key not in found:
-            found[key] = missing[key] = render_to_string("includes/article_card.html", {"item": item, "level": level})
+    for key, item in absent:
+        article = loaded.get(item.pk) if isinstance(item, selectors.CardRef) else item
+        if article is not None:  # (withdrawn since the listing was cached: no card)
+            found[key] = missing[key] = render_to_string("includes/article_card.html", {"item": article, "level": level})
     if missing:
         cache.set_many(missing, pagecache.timeout())
-    return mark_safe("".join(found[key] for key in keys))  # noqa: S308 - rendered by our template
+    return mark_safe("".join(found.get(key, "") for key in keys))  # noqa: S308 - rendered by our template
 
 
 @register.simple_tag(takes_context=True)

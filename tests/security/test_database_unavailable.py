@@ -21,7 +21,7 @@ def raiser(exc):
     "url, selector",
     [
         ("/", "featured_articles"),
-        ("/popular/", "popular_articles"),
+        ("/popular/", "popular_refs"),
         ("/search/?q=knee", "search_ranked"),
         ("/articles/any-slug/", "article_for_page"),
     ],
