@@ -126,6 +126,21 @@ def still_valid(request, recorded: dict[str, int]) -> bool:
     return generations(request, *recorded) == recorded
 
 
+def prefetch(request, keys: list[str]) -> None:
+    """Read the cache entries of several fragments about to be rendered in one round trip."""
+    if request is not None and keys:
+        found = cache.get_many(keys)
+        request.__dict__.setdefault("_prefetched", {}).update((key, found.get(key)) for key in keys)
+
+
+def cache_get(request, key: str):
+    """A fragment's cache entry: the prefetched copy if there is one, else from the cache."""
+    prefetched = getattr(request, "_prefetched", None)
+    if prefetched is not None and key in prefetched:
+        return prefetched.pop(key)
+    return cache.get(key)
+
+
 def cached(request, names: tuple[str, ...], label: str, build):
     """``build()``'s value, kept in the cache under ``label`` and the generations of ``names``
     (what it shows): a listing keeps the rows of each of its pages this way, so a request

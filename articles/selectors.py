@@ -65,17 +65,18 @@ def public_articles():
 
 
 def article_for_page(*, slug: str) -> Article:
-    """One published article with everything its page shows, in a fixed number of queries.
+    """One published article with what its page reads per request, in one query.
 
     The page content is ``article.live_version`` (the signed-off version).
     """
-    # One query: the article, its people and its live version (whose body was rendered when it
-    # was frozen); tags, related articles and the JSON-LD are cached fragments
-    # (templatetags/fragments.py). The working copy's columns and the version's source JSON
-    # (what the body was rendered from) stay in the database: decoding them was a third of
-    # the page's time.
+    # One query: the article, its category and its live version (whose body was rendered when
+    # it was frozen). The article itself, its tags, related articles and JSON-LD and the sidebar
+    # are cached fragments (templatetags/fragments.py): the author and reviewer are read only
+    # when one of them is rebuilt. The working copy's columns and the version's source JSON
+    # (what the body was rendered from) stay in the database: decoding them was a third of the
+    # page's time.
     return get_object_or_404(
-        Article.objects.published().with_people().defer(*ARTICLE_PAGE_DEFERRED),
+        Article.objects.published().select_related("category", "live_version").defer(*ARTICLE_PAGE_DEFERRED),
         slug=slug,
     )
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import pagecache, selectors, viewcounts
 from . import search as search_module
+from .templatetags import fragments
 
 PAGE_SIZE = 12
 
@@ -76,6 +77,7 @@ def article_detail(request, slug):
         return HttpResponsePermanentRedirect(moved.get_absolute_url())
     # The page shows this article, and (related articles) its category's and tags' articles.
     pagecache.page_shows(request, f"article:{article.pk}", f"category:{article.category_id}", pagecache.SIDEBAR)
+    fragments.prefetch_article(request, article)
     return render(
         request,
         "articles/article_detail.html",

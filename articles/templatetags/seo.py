@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .. import pagecache, structured_data
+from . import fragments
 
 register = template.Library()
 
@@ -69,9 +70,8 @@ def article_jsonld(context, article, page=None):
     if page is None or page.pk == article.live_version_id:
         # The live page's JSON-LD shows the article's row, people and category (``site``),
         # all under the article's generation: kept in the cache until one of them changes.
-        stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
-        key = f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{stamp}"
-        markup = cache.get(key)
+        key = fragments.jsonld_key(request, article)
+        markup = pagecache.cache_get(request, key)
         if markup is None:
             markup = _jsonld_markup(request, article, page)
             cache.set(key, markup, pagecache.timeout())

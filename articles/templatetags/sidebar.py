@@ -18,6 +18,11 @@ def sidebar_context(article=None, author=None) -> dict:
     }
 
 
+def sidebar_key(request, article, author) -> str:
+    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, pagecache.SIDEBAR))
+    return f"bonespine:sidebar:{stamp}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
+
+
 @register.simple_tag(takes_context=True)
 def sidebar(context, article=None, author=None):
     """The primary sidebar: know your author, explore articles, featured, popular.
@@ -29,9 +34,9 @@ def sidebar(context, article=None, author=None):
     and ``sidebar`` (articles/pagecache.py): a change that moves the counts or the lists
     rebuilds it, and the popular list in it lags by at most ``BONESPINE_POPULAR_SECONDS``.
     """
-    stamp = pagecache.stamp(pagecache.generations(context.get("request"), pagecache.SITE, pagecache.SIDEBAR))
-    key = f"bonespine:sidebar:{stamp}:{getattr(article, 'pk', 0)}:{getattr(author, 'pk', 0)}"
-    html = cache.get(key)
+    request = context.get("request")
+    key = sidebar_key(request, article, author)
+    html = pagecache.cache_get(request, key)
     if html is None:
         html = render_to_string("includes/sidebar.html", sidebar_context(article, author))
         cache.set(key, html, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
