@@ -5,8 +5,10 @@ Their places in ``settings.MIDDLEWARE`` matter and are explained there.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
+from functools import lru_cache
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
@@ -46,6 +48,62 @@ class RequestLogMiddleware:
             "%s %s %s %.1fms", request.method, request.path, response.status_code, duration_ms, extra={"fields": fields}
         )
         return response
+
+
+UNIX_SOCKET = "unix"  # in BONESPINE_TRUSTED_PROXIES: a peer on a unix socket (empty REMOTE_ADDR)
+
+
+@lru_cache(maxsize=8)
+def _trusted_networks(entries: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries if entry != UNIX_SOCKET)
+
+
+def _is_trusted(address: str, entries: tuple[str, ...]) -> bool:
+    if not address:
+        return UNIX_SOCKET in entries
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(entries))
+
+
+def forwarded_client(remote_addr: str, forwarded_for: str, trusted: tuple[str, ...]) -> str:
+    """The visitor's address: ``remote_addr`` unless it is a trusted proxy, then the right-most
+    address of ``X-Forwarded-For`` that is not a trusted proxy (what a client writes into the
+    header itself is to its left and never chosen). A malformed hop stops the walk."""
+    if not trusted or not _is_trusted(remote_addr, trusted):
+        return remote_addr
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return remote_addr
+        if not _is_trusted(hop, trusted):
+            return hop
+    return remote_addr
+
+
+class ForwardedClientMiddleware:
+    """Behind nginx (or a load balancer) ``REMOTE_ADDR`` is the proxy: every visitor would
+    share one rate-limit counter and one login-lockout count. For a request from a proxy
+    listed in ``BONESPINE_TRUSTED_PROXIES`` (addresses or networks, ``unix`` for a unix
+    socket), ``REMOTE_ADDR`` becomes the client address the proxy reported in
+    ``X-Forwarded-For``; from anyone else the header is ignored, so it cannot be spoofed.
+    First in MIDDLEWARE: the rate limits (articles/feedback/ratelimit.py) and django-axes
+    then read the visitor's address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        trusted = tuple(getattr(settings, "BONESPINE_TRUSTED_PROXIES", ()))
+        if trusted:
+            meta = request.META
+            meta["REMOTE_ADDR"] = forwarded_client(
+                meta.get("REMOTE_ADDR", ""), meta.get("HTTP_X_FORWARDED_FOR", ""), trusted)
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -5,6 +5,7 @@ Production is ``DJANGO_DEBUG=0`` and then refuses to start without
 ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The visitor's address behind a trusted proxy (BONESPINE_TRUSTED_PROXIES), before anything reads it.
+    "bonespine.middleware.ForwardedClientMiddleware",
     # Outermost: times and logs every request, static files and error pages included.
     "bonespine.middleware.RequestLogMiddleware",
     # gzip for clients that accept it, never a page with a CSRF token and reflected input
@@ -178,6 +181,19 @@ def ratelimit_silenced_checks(backend: str) -> list[str]:
 
 
 SILENCED_SYSTEM_CHECKS = ratelimit_silenced_checks(CACHES[RATELIMIT_USE_CACHE]["BACKEND"])
+
+# Proxies whose X-Forwarded-For is believed (bonespine/middleware.py, ForwardedClientMiddleware):
+# comma-separated addresses or networks, "unix" for a unix socket peer. `make serve` sets "unix"
+# (nginx in front on gunicorn's socket). Empty: REMOTE_ADDR is the visitor.
+BONESPINE_TRUSTED_PROXIES = env_list("BONESPINE_TRUSTED_PROXIES", "")
+for _proxy in BONESPINE_TRUSTED_PROXIES:
+    try:
+        if _proxy != "unix":
+            ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BONESPINE_TRUSTED_PROXIES: {_proxy!r} is not an address, a network (e.g. 10.0.0.0/8) or \"unix\"."
+        ) from None
 
 # Page cache for anonymous visitors (articles/pagecache.py); popular lists lag by at most this.
 BONESPINE_PAGE_CACHE = env_bool("BONESPINE_PAGE_CACHE", True)

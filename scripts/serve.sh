@@ -54,7 +54,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 "${nginx_cmd[@]}" -t -q
-BIND="unix:$run/gunicorn.sock" $BIN/gunicorn -c gunicorn.conf.py &
+# nginx is the only peer on the socket: believe its X-Forwarded-For (the visitor's address).
+BIND="unix:$run/gunicorn.sock" BONESPINE_TRUSTED_PROXIES="${BONESPINE_TRUSTED_PROXIES:-unix}" \
+  $BIN/gunicorn -c gunicorn.conf.py &
 gunicorn_pid=$!
 for _ in $(seq 100); do [ -S "$run/gunicorn.sock" ] && break; sleep 0.1; done
 "${nginx_cmd[@]}"

@@ -43,10 +43,12 @@ class Front:
     def __init__(self, port: int, run_dir: Path, static_root: Path, media_root: Path):
         self.port, self.run_dir, self.static_root, self.media_root = port, run_dir, static_root, media_root
 
-    def get(self, path: str, headers: dict | None = None, method: str = "GET"):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+    def get(self, path: str, headers: dict | None = None, method: str = "GET", body=None, source: str | None = None):
+        # ``source``: connect from another loopback address (127.0.0.2 …), as another visitor.
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10,
+                                          source_address=(source, 0) if source else None)
         try:
-            conn.request(method, path, headers={"Host": "127.0.0.1", **(headers or {})})
+            conn.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
             response = conn.getresponse()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:
@@ -185,6 +187,30 @@ def test_a_withdrawn_article_is_gone_from_the_proxy_within_5_seconds(site, trans
         time.sleep(0.2)
     assert elapsed <= 5
     assert site.get(path)[0] == 410  # and it stays gone
+
+
+def test_behind_nginx_each_visitor_has_their_own_rate_limit(site, transactional_db, settings, monkeypatch):
+    """nginx reports the visitor in X-Forwarded-For; the app believes it from nginx only
+    (BONESPINE_TRUSTED_PROXIES), so visitors do not share one counter and a header the visitor
+    sends itself changes nothing."""
+    from django.core.cache import cache
+
+    from articles.feedback import ratelimit
+
+    cache.clear()
+    settings.BONESPINE_TRUSTED_PROXIES = ["127.0.0.1/32"]  # nginx's address, as the live server sees it
+    monkeypatch.setattr(ratelimit, "FEEDBACK", ratelimit.Limit(group="feedback.article", rate="1/h"))
+    article = published_article(title="Helpful through nginx")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def post(source, headers=None):
+        return site.get(f"{article.get_absolute_url()}feedback/", method="POST", body="helpful=yes",
+                        headers={**form, **(headers or {})}, source=source)[0]
+
+    assert post("127.0.0.2") == 303
+    assert post("127.0.0.2") == 429
+    assert post("127.0.0.2", {"X-Forwarded-For": "203.0.113.50"}) == 429  # spoofing gives no fresh counter
+    assert post("127.0.0.3") == 303  # another visitor
 
 
 def test_the_production_example_is_the_template_rendered():
