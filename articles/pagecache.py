@@ -362,13 +362,22 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         try:
-            found = cache.get_many([key, EPOCH_KEY])
+            # One round trip for a hit: the entry, the epoch and the generations this page
+            # depended on when this process last stored or served it (a guess: the entry's own
+            # list is what is checked; a name the guess missed is read then).
+            guess = _dependency_names.get(key, ())
+            found = cache.get_many([key, EPOCH_KEY, *(DEPENDENCY_PREFIX + name for name in guess)])
+            request.__dict__.setdefault("_page_dependencies", {}).update(
+                (name, found[DEPENDENCY_PREFIX + name]) for name in guess
+                if found.get(DEPENDENCY_PREFIX + name) is not None
+            )
             epoch = found.get(EPOCH_KEY)
             if epoch is None:
                 epoch = _read([EPOCH_KEY])[EPOCH_KEY]
             entry = found.get(key)
             # The generations read to check the entry are current: a rebuilt page reuses them.
             if entry is not None and still_valid(request, entry[0]):
+                _remember(key, entry[0])
                 response = entry[1]
                 response["X-Cache"] = "HIT"
                 return response
@@ -400,8 +409,22 @@ class PageCacheMiddleware:
             if cache.get(EPOCH_KEY) != epoch:
                 return
             cache.set(key, (recorded, response), timeout())
+            _remember(key, recorded)
         except Exception:  # noqa: BLE001
             logger.exception("Could not store page in cache")
+
+
+# Page key → the dependency names its entry recorded, per process: which generations to read
+# together with the entry. Bounded; a wrong or missing guess costs one more round trip only.
+_dependency_names: dict[str, tuple[str, ...]] = {}
+
+
+def _remember(key: str, recorded: dict) -> None:
+    names = tuple(recorded)
+    if _dependency_names.get(key) != names:
+        if len(_dependency_names) >= 20_000:
+            _dependency_names.clear()
+        _dependency_names[key] = names
 
 
 def connect_signals() -> None:

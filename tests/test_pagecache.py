@@ -352,3 +352,24 @@ def test_an_evicted_counter_never_revives_an_old_page(page_cache, rf):
     cache.delete(pagecache.DEPENDENCY_PREFIX + "article:7")  # evicted (or never bumped before)
     assert middleware(rf.get("/articles/seven/"))["X-Cache"] == "MISS"
     assert middleware(rf.get("/articles/seven/"))["X-Cache"] == "HIT"
+
+
+def test_a_hit_is_one_cache_round_trip(page_cache, client, monkeypatch):
+    """The entry, the epoch and the generations the page depends on are read together."""
+    from articles import pagecache
+
+    article = published_article()
+    url = article.get_absolute_url()
+    hit_then(client, url)
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            method = getattr(cache, name)
+            if name in {"get", "get_many", "add", "set", "incr"}:
+                return lambda *args, **kwargs: (calls.append(name), method(*args, **kwargs))[1]
+            return method
+
+    monkeypatch.setattr(pagecache, "cache", Counting())
+    response = client.get(url)
+    assert response["X-Cache"] == "HIT" and calls == ["get_many"]
