@@ -53,6 +53,8 @@ ARTICLE_PAGE_DEFERRED = [
     "approved_at", "approval_kind", "edit_revision", "modified_by",
     "live_version__search_vector", "live_version__body_text", "live_version__section_text",
     "live_version__sections", "live_version__references", "live_version__content",
+    # Read only when the cached article (templatetags/fragments.py, article_main) is rebuilt.
+    "live_version__lead_html", "live_version__body_html",
 ]
 
 

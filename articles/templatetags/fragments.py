@@ -36,12 +36,47 @@ def jsonld_key(request, article) -> str:
     return f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{stamp}"
 
 
+def head_key(request, article) -> str:
+    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
+    path = hashlib.blake2b(request.path.encode(), digest_size=8).hexdigest()  # canonical, og:url
+    return f"bonespine:article-head:{article.pk}:{article.live_version_id}:{path}:{stamp}"
+
+
+class ArticleHeadNode(template.Node):
+    def __init__(self, nodelist, article):
+        self.nodelist, self.article = nodelist, article
+
+    def render(self, context):
+        article, request = self.article.resolve(context), context.get("request")
+        if request is None or article is None or context.get("preview"):
+            return self.nodelist.render(context)
+        key = head_key(request, article)
+        html = pagecache.cache_get(request, key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, pagecache.timeout())
+        return html
+
+
+@register.tag
+def article_head(parser, token):
+    """``{% article_head article %}…{% endarticle_head %}``: the article page's ``<head>`` tags
+    (title, description, canonical, OpenGraph, JSON-LD) show the article's row and live
+    version and ``site`` names only: rendered once per generation of those and page address."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes one argument: the article")
+    nodelist = parser.parse(("endarticle_head",))
+    parser.delete_first_token()
+    return ArticleHeadNode(nodelist, parser.compile_filter(bits[1]))
+
+
 def prefetch_article(request, article) -> None:
     """Read the article page's cached fragments (JSON-LD, the article, its tags and related
     articles, the sidebar) in one round trip instead of one each."""
     from .sidebar import sidebar_key
 
-    pagecache.prefetch(request, [jsonld_key(request, article), main_key(request, article),
+    pagecache.prefetch(request, [head_key(request, article), jsonld_key(request, article), main_key(request, article),
                                  extras_key(request, article), sidebar_key(request, article, None)])
 
 

@@ -81,3 +81,46 @@ def test_listing_cards_follow_committed_changes(client, settings, django_capture
         services.article_publish_reviewed(article=article, reviewer=ReviewerFactory())
     assert "Knee pain in runners" in client.get(listing).content.decode()
     assert "Knee pain in runners" in client.get("/").content.decode()
+
+
+def test_the_cached_article_and_its_head_follow_committed_changes(client, settings, django_capture_on_commit_callbacks):
+    """Without the page cache, the article's fragments (head, the article itself, JSON-LD) are
+    reused until what they show changes: a new version, a renamed author, a new review date."""
+    from articles import services
+    from tests.factories import ReviewerFactory
+
+    settings.BONESPINE_PAGE_CACHE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article = published_article(title="Knee pain", slug="knee")
+    page = client.get("/articles/knee/").content.decode()
+    assert "<title>Knee pain · " in page and '"headline":"Knee pain"' in page
+    assert client.get("/articles/knee/").content.decode() == page  # from the fragments, unchanged
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Knee pain in runners"
+        article = services.article_update(article=article, by=None, expected_revision=None, changed_fields=["title"])
+        services.article_publish_reviewed(article=article, reviewer=ReviewerFactory())
+    page = client.get("/articles/knee/").content.decode()
+    assert "<title>Knee pain in runners · " in page
+    assert 'property="og:title" content="Knee pain in runners"' in page
+    assert '"headline":"Knee pain in runners"' in page
+    assert '<h1 id="article-title" class="entry__title">Knee pain in runners</h1>' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article.author.name = "Dr Renamed Author"
+        article.author.save()
+    page = client.get("/articles/knee/").content.decode()
+    assert page.count("Dr Renamed Author") >= 3  # byline, about the author, JSON-LD
+
+
+def test_a_feedback_answer_does_not_leave_its_page_in_the_fragments(client, settings):
+    """The page re-rendered after a feedback post (another address, a form with errors) is
+    built each time; the article's cached parts stay those of its own address."""
+    settings.BONESPINE_PAGE_CACHE = False
+    published_article(title="Knee", slug="knee")
+    client.get("/articles/knee/")
+    answer = client.post("/articles/knee/feedback/", {"helpful": "maybe"})
+    assert answer.status_code == 200 and "Your feedback was not sent" in answer.content.decode()
+    page = client.get("/articles/knee/").content.decode()
+    assert "Your feedback was not sent" not in page
+    assert '<link rel="canonical" href="http://testserver/articles/knee/">' in page
