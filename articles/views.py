@@ -39,9 +39,17 @@ def listing_page(request, shows: str, queryset, *, per_page: int = PAGE_SIZE):
 
 
 def cached_cards(request, label: str, queryset) -> list:
-    """Card references of ``queryset``, a list of all articles (kept under ``listings``)."""
+    """Card references of ``queryset()``, a list of all articles (kept under ``listings``)."""
     return pagecache.cached(request, (pagecache.LISTINGS,), label,
-                            lambda: selectors.card_refs(queryset.values_list(*selectors.CARD_FIELDS)))
+                            lambda: selectors.card_refs(queryset().values_list(*selectors.CARD_FIELDS)))
+
+
+def popular_cards(request, period: str, limit: int) -> list:
+    """The most read articles as card references, kept under ``listings`` and the ranking
+    (itself recounted every ``BONESPINE_POPULAR_SECONDS``)."""
+    ranking = selectors.popular_ranking(period)[:limit]
+    return pagecache.cached(request, (pagecache.LISTINGS,), f"popular|{period}|{limit}|{ranking}",
+                            lambda: selectors.popular_refs(period=period, limit=limit))
 
 
 @require_safe
@@ -50,9 +58,9 @@ def home(request):
         request,
         "articles/home.html",
         {
-            "featured": cached_cards(request, "home:featured", selectors.featured_articles(limit=3)),
-            "latest": cached_cards(request, "home:latest", selectors.latest_articles(limit=6)),
-            "popular": selectors.popular_refs(period="7d", limit=5),
+            "featured": cached_cards(request, "home:featured", lambda: selectors.featured_articles(limit=3)),
+            "latest": cached_cards(request, "home:latest", lambda: selectors.latest_articles(limit=6)),
+            "popular": popular_cards(request, "7d", 5),
         },
     )
 
@@ -123,7 +131,7 @@ def popular(request):
     period = request.GET.get("period", selectors.DEFAULT_POPULAR_PERIOD)
     if period not in selectors.POPULAR_PERIODS:
         period = selectors.DEFAULT_POPULAR_PERIOD
-    articles = selectors.popular_refs(period=period, limit=20)
+    articles = popular_cards(request, period, 20)
     return render(
         request,
         "articles/popular.html",

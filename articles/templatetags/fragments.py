@@ -171,8 +171,8 @@ def article_cards(context, items, level=3):
     found = cache.get_many(keys)
     absent = [(key, item) for key, item in zip(keys, items) if key not in found]
     # A listing of card references (selectors.CardRef) loads the articles of missing cards only.
-    loaded = {article.pk: article for article in selectors.articles_in_order(
-        [item.pk for _, item in absent if isinstance(item, selectors.CardRef)])}
+    refs = [item.pk for _, item in absent if isinstance(item, selectors.CardRef)]
+    loaded = {article.pk: article for article in selectors.articles_in_order(refs)} if refs else {}
     missing = {}
     for key, item in absent:
         article = loaded.get(item.pk) if isinstance(item, selectors.CardRef) else item
