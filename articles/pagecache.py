@@ -112,6 +112,7 @@ def page_shows(request, *names: str) -> None:
     does not say depends on ``site``, ``listings`` and ``sidebar`` (any public change)."""
     if request is not None:
         request._page_targeted = True
+        request._page_declared = (SITE, *names)
         generations(request, SITE, *names)
 
 

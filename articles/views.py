@@ -54,6 +54,7 @@ def popular_cards(request, period: str, limit: int) -> list:
 
 @require_safe
 def home(request):
+    pagecache.page_shows(request, pagecache.LISTINGS, pagecache.SIDEBAR)
     return render(
         request,
         "articles/home.html",
@@ -131,6 +132,7 @@ def popular(request):
     period = request.GET.get("period", selectors.DEFAULT_POPULAR_PERIOD)
     if period not in selectors.POPULAR_PERIODS:
         period = selectors.DEFAULT_POPULAR_PERIOD
+    pagecache.page_shows(request, pagecache.LISTINGS, pagecache.SIDEBAR)
     articles = popular_cards(request, period, 20)
     return render(
         request,

@@ -42,15 +42,15 @@ def head_key(request, article) -> str:
     return f"bonespine:article-head:{article.pk}:{article.live_version_id}:{path}:{stamp}"
 
 
-class ArticleHeadNode(template.Node):
-    def __init__(self, nodelist, article):
-        self.nodelist, self.article = nodelist, article
+class PageHeadNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
 
     def render(self, context):
-        article, request = self.article.resolve(context), context.get("request")
-        if request is None or article is None or context.get("preview"):
+        request = context.get("request")
+        key = page_head_key(context, request)
+        if key is None:
             return self.nodelist.render(context)
-        key = head_key(request, article)
         html = pagecache.cache_get(request, key)
         if html is None:
             html = self.nodelist.render(context)
@@ -58,17 +58,29 @@ class ArticleHeadNode(template.Node):
         return html
 
 
+def page_head_key(context, request) -> str | None:
+    """The cache key of a page's ``<head>`` tags, or None to render them each time: a preview,
+    a form's answer (POST), or a view that did not say what its page shows."""
+    if request is None or request.method != "GET" or context.get("preview"):
+        return None
+    article, page = context.get("article"), context.get("page")
+    if article is not None and page is not None and getattr(page, "pk", None) == article.live_version_id:
+        return head_key(request, article)
+    declared = getattr(request, "_page_declared", None)
+    if not declared:
+        return None
+    address = hashlib.blake2b(request.get_full_path().encode(), digest_size=8).hexdigest()
+    return f"bonespine:head:{address}:{pagecache.stamp(pagecache.generations(request, *declared))}"
+
+
 @register.tag
-def article_head(parser, token):
-    """``{% article_head article %}…{% endarticle_head %}``: the article page's ``<head>`` tags
-    (title, description, canonical, OpenGraph, JSON-LD) show the article's row and live
-    version and ``site`` names only: rendered once per generation of those and page address."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f"'{bits[0]}' takes one argument: the article")
-    nodelist = parser.parse(("endarticle_head",))
+def page_head(parser, token):
+    """``{% page_head %}…{% endpage_head %}`` (base.html): the page's ``<head>`` tags (title,
+    description, canonical, OpenGraph, JSON-LD) show only what its view said the page shows
+    (``pagecache.page_shows``) and its address: rendered once per generation of those."""
+    nodelist = parser.parse(("endpage_head",))
     parser.delete_first_token()
-    return ArticleHeadNode(nodelist, parser.compile_filter(bits[1]))
+    return PageHeadNode(nodelist)
 
 
 def prefetch_article(request, article) -> None:

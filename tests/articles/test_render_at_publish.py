@@ -124,3 +124,20 @@ def test_a_feedback_answer_does_not_leave_its_page_in_the_fragments(client, sett
     page = client.get("/articles/knee/").content.decode()
     assert "Your feedback was not sent" not in page
     assert '<link rel="canonical" href="http://testserver/articles/knee/">' in page
+
+
+def test_listing_heads_are_kept_per_address_and_follow_changes(client, settings, django_capture_on_commit_callbacks):
+    settings.BONESPINE_PAGE_CACHE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article = published_article(title="Knee", slug="knee")
+    category = article.category
+    url = category.get_absolute_url()
+    assert f"<title>{category.name} · " in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        category.name = "Knees and hips"
+        category.save()
+    page = client.get(url).content.decode()
+    assert "<title>Knees and hips · " in page and 'property="og:title" content="Knees and hips"' in page
+    # One head per address: the popular page's periods keep their own canonical address.
+    assert '<link rel="canonical" href="http://testserver/popular/">' in client.get("/popular/?period=7d").content.decode()
+    assert "period=all" not in client.get("/popular/?period=7d").content.decode().split("</head>")[0]
