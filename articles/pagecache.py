@@ -16,7 +16,7 @@ from, each with the generation number it had then:
 
 A page is served from the cache only while every one of its dependencies still has the
 generation it recorded. A committed change bumps exactly the dependencies it affects
-(:func:`article_changed`, :func:`connect_signals`): publishing a revision of one article
+(:func:`article_dependencies`, :func:`connect_signals`): publishing a revision of one article
 empties that article's page, its category, tag and author pages, the lists of all articles
 and the pages of the articles that share its category or a tag; the other articles' pages
 stay cached. A change that adds or removes a published article (or moves one between
@@ -111,7 +111,6 @@ def page_shows(request, *names: str) -> None:
     """A view says what its page shows, so that only changes to those empty it. A view that
     does not say depends on ``site``, ``listings`` and ``sidebar`` (any public change)."""
     if request is not None:
-        request._page_targeted = True
         request._page_declared = (SITE, *names)
         generations(request, SITE, *names)
 
@@ -142,17 +141,22 @@ def cache_get(request, key: str):
     return cache.get(key)
 
 
+def fragment(request, key: str, build, seconds: int | None = None):
+    """The cache entry ``key`` (prefetched or read), or ``build()``'s value stored under it
+    (for ``seconds``, default the page cache's timeout)."""
+    value = cache_get(request, key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout() if seconds is None else seconds)
+    return value
+
+
 def cached(request, names: tuple[str, ...], label: str, build):
     """``build()``'s value, kept in the cache under ``label`` and the generations of ``names``
     (what it shows): a listing keeps the rows of each of its pages this way, so a request
     reads no listing query and its cost does not grow with the articles the list holds."""
     digest = hashlib.blake2b(label.encode(), digest_size=12).hexdigest()
-    key = f"bonespine:cached:{digest}:{stamp(generations(request, *names))}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout())
-    return value
+    return fragment(request, f"bonespine:cached:{digest}:{stamp(generations(request, *names))}", build)
 
 
 def bump(*names: str) -> None:
@@ -220,7 +224,7 @@ def article_dependencies(article_id: int, before: dict | None, after: dict | Non
         if state["reviewer_id"]:
             names.append(f"author:{state['reviewer_id']}")
     names += [f"tag:{pk}" for pk in TaggedItem.objects.filter(
-        object_id=article_id, content_type__app_label="articles", content_type__model="article",
+        object_id=article_id, content_type_id=_article_content_type_id(),
     ).values_list("tag_id", flat=True)]
     sidebar_moves = (
         len(public) == 1  # published or withdrawn: the counts and the lists change
@@ -248,10 +252,7 @@ def _article_saved(sender, instance, created, raw=False, **kwargs):
 
 def _article_deleted(sender, instance, **kwargs):
     before = {field: getattr(instance, field) for field in ARTICLE_PUBLIC_FIELDS}
-    names = [f"article:{instance.pk}"]
-    if _is_public(before):
-        names += [LISTINGS, SIDEBAR, f"category:{before['category_id']}", f"author:{before['author_id']}"]
-    bump_on_commit(*names)
+    bump_on_commit(*article_dependencies(instance.pk, before, None))
 
 
 def _version_saved(sender, instance, created, raw=False, **kwargs):
@@ -400,7 +401,7 @@ class PageCacheMiddleware:
     def store(request, key: str, epoch, response) -> None:
         try:
             names = [SITE]
-            if not getattr(request, "_page_targeted", False):
+            if not getattr(request, "_page_declared", None):
                 names += [LISTINGS, SIDEBAR]
             if response.status_code != 200:
                 names.append(LISTINGS)  # a new publication or an old address can answer it
