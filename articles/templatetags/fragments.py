@@ -19,27 +19,27 @@ from .. import pagecache, selectors
 register = template.Library()
 
 
+def _article_stamp(request, article, *more: str) -> str:
+    """The generations of what an article's fragments show: ``site`` (names), the article
+    (its row, hence its live version) and ``more``."""
+    return pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}", *more))
+
+
 def extras_key(request, article) -> str:
-    stamp = pagecache.stamp(pagecache.generations(
-        request, pagecache.SITE, f"article:{article.pk}", f"category:{article.category_id}",
-    ))
-    return f"bonespine:article-extras:{article.pk}:{stamp}"
+    return f"bonespine:article-extras:{article.pk}:{_article_stamp(request, article, f'category:{article.category_id}')}"
 
 
 def main_key(request, article) -> str:
-    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
-    return f"bonespine:article-main:{article.pk}:{article.live_version_id}:{stamp}"
+    return f"bonespine:article-main:{article.pk}:{article.live_version_id}:{_article_stamp(request, article)}"
 
 
 def jsonld_key(request, article) -> str:
-    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
-    return f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{stamp}"
+    return f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{_article_stamp(request, article)}"
 
 
 def head_key(request, article) -> str:
-    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"article:{article.pk}"))
     path = hashlib.blake2b(request.path.encode(), digest_size=8).hexdigest()  # canonical, og:url
-    return f"bonespine:article-head:{article.pk}:{article.live_version_id}:{path}:{stamp}"
+    return f"bonespine:article-head:{article.pk}:{article.live_version_id}:{path}:{_article_stamp(request, article)}"
 
 
 class PageHeadNode(template.Node):
@@ -51,11 +51,7 @@ class PageHeadNode(template.Node):
         key = page_head_key(context, request)
         if key is None:
             return self.nodelist.render(context)
-        html = pagecache.cache_get(request, key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, html, pagecache.timeout())
-        return html
+        return pagecache.fragment(request, key, lambda: self.nodelist.render(context))
 
 
 def page_head_key(context, request) -> str | None:
@@ -142,7 +138,13 @@ def article_main(context):
     version and generation of the article (and ``site``: the people's and category's names),
     kept in the cache, with the tags and related articles put in their slots per request.
     A preview, or the page re-rendered with a feedback answer, is rendered each time."""
-    template = context.template.engine.get_template("articles/includes/article_main.html")
+    def render():
+        return context.template.engine.get_template("articles/includes/article_main.html").render(context)
+
+    def render_with_slots():
+        with context.push(extras_slots=True):
+            return render()
+
     article, page, request = context.get("article"), context.get("page"), context.get("request")
     cacheable = (
         request is not None and article is not None and page is not None and not context.get("preview")
@@ -150,13 +152,8 @@ def article_main(context):
         and context.get("feedback_form") is None and not context.get("feedback_limited")
     )
     if not cacheable:
-        return template.render(context)
-    key = main_key(request, article)
-    html = pagecache.cache_get(request, key)
-    if html is None:
-        with context.push(extras_slots=True):
-            html = template.render(context)
-        cache.set(key, html, pagecache.timeout())
+        return render()
+    html = pagecache.fragment(request, main_key(request, article), render_with_slots)
     extras = article_extras(request, article)
     return mark_safe(  # noqa: S308 - rendered by our templates
         html.replace(TAGS_SLOT, extras["tags"], 1).replace(RELATED_SLOT, extras["related"], 1)
@@ -200,13 +197,10 @@ def category_tiles(context):
     """The home page's "Browse by topic" tiles with each category's count of published
     articles: counting them reads every published article's index entry, so the tiles are
     kept in the cache until a category or the counts change (``site``, ``sidebar``)."""
-    stamp = pagecache.stamp(pagecache.generations(context.get("request"), pagecache.SITE, pagecache.SIDEBAR))
-    key = f"bonespine:category-tiles:{stamp}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("articles/includes/category_tiles.html",
-                                {"categories": selectors.categories_with_counts()})
-        cache.set(key, html, pagecache.timeout())
+    request = context.get("request")
+    stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, pagecache.SIDEBAR))
+    html = pagecache.fragment(request, f"bonespine:category-tiles:{stamp}", lambda: render_to_string(
+        "articles/includes/category_tiles.html", {"categories": selectors.categories_with_counts()}))
     return mark_safe(html)  # noqa: S308 - rendered by our template
 
 
@@ -220,15 +214,12 @@ def author_articles(context, author):
     they show does (``site``)."""
     request = context.get("request")
     stamp = pagecache.stamp(pagecache.generations(request, pagecache.SITE, f"author:{author.pk}"))
-    key = f"bonespine:author-articles:{author.pk}:{stamp}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("authors/includes/author_articles.html", {
+    html = pagecache.fragment(request, f"bonespine:author-articles:{author.pk}:{stamp}", lambda: render_to_string(
+        "authors/includes/author_articles.html", {
             "author": author,
             "written": list(selectors.author_articles(author=author)[:AUTHOR_LIST_LENGTH]),
             "reviewed": list(selectors.author_reviewed_articles(author=author)[:AUTHOR_LIST_LENGTH]),
-        })
-        cache.set(key, html, pagecache.timeout())
+        }))
     return mark_safe(html)  # noqa: S308 - rendered by our template
 
 
@@ -244,15 +235,15 @@ def page_shell(context, template_name):
     cache round trip). The search page's header shows the query and is rendered each time."""
     request = context.get("request")
     path = getattr(request, "path", "")
-    values = {**context.flatten(), "nav_current": path if path in NAVIGATION_PATHS else ""}
+    nav_current = path if path in NAVIGATION_PATHS else ""
     if request is None or context.get("query"):
-        return render_to_string(template_name, values)
+        return render_to_string(template_name, {**context.flatten(), "nav_current": nav_current})
     site_generation = pagecache.generations(request, pagecache.SITE)[pagecache.SITE]
-    key = (template_name, site_generation, values["nav_current"], timezone.localdate().year,
+    key = (template_name, site_generation, nav_current, timezone.localdate().year,
            settings.SITE_NAME, settings.SITE_TAGLINE, settings.STATIC_URL)
     html = _shell.get(key)
     if html is None:
         if len(_shell) >= 64:
             _shell.clear()
-        html = _shell[key] = render_to_string(template_name, values)
+        html = _shell[key] = render_to_string(template_name, {**context.flatten(), "nav_current": nav_current})
     return mark_safe(html)  # noqa: S308 - rendered by our template

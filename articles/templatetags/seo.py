@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from django import template
-from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -70,11 +69,8 @@ def article_jsonld(context, article, page=None):
     if page is None or page.pk == article.live_version_id:
         # The live page's JSON-LD shows the article's row, people and category (``site``),
         # all under the article's generation: kept in the cache until one of them changes.
-        key = fragments.jsonld_key(request, article)
-        markup = pagecache.cache_get(request, key)
-        if markup is None:
-            markup = _jsonld_markup(request, article, page)
-            cache.set(key, markup, pagecache.timeout())
+        markup = pagecache.fragment(request, fragments.jsonld_key(request, article),
+                                    lambda: _jsonld_markup(request, article, page))
         return mark_safe(markup)  # noqa: S308 - built by format_html below
     return _jsonld_markup(request, article, page)
 

@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -35,9 +34,9 @@ def sidebar(context, article=None, author=None):
     rebuilds it, and the popular list in it lags by at most ``BONESPINE_POPULAR_SECONDS``.
     """
     request = context.get("request")
-    key = sidebar_key(request, article, author)
-    html = pagecache.cache_get(request, key)
-    if html is None:
-        html = render_to_string("includes/sidebar.html", sidebar_context(article, author))
-        cache.set(key, html, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
+    html = pagecache.fragment(
+        request, sidebar_key(request, article, author),
+        lambda: render_to_string("includes/sidebar.html", sidebar_context(article, author)),
+        seconds=getattr(settings, "BONESPINE_POPULAR_SECONDS", 120),
+    )
     return mark_safe(html)  # our own template's output
