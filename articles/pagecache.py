@@ -42,7 +42,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -107,6 +110,12 @@ def generations(request, *names: str) -> dict[str, int]:
     return {name: known[name] for name in names}
 
 
+def epoch() -> int:
+    """The global epoch (moves first with every bump): equal before and after reading some
+    rows means no change committed in between."""
+    return _read([EPOCH_KEY])[EPOCH_KEY]
+
+
 def page_shows(request, *names: str) -> None:
     """A view says what its page shows, so that only changes to those empty it. A view that
     does not say depends on ``site``, ``listings`` and ``sidebar`` (any public change)."""
@@ -126,28 +135,137 @@ def still_valid(request, recorded: dict[str, int]) -> bool:
     return generations(request, *recorded) == recorded
 
 
+# --- Fragments ---------------------------------------------------------------------------
+#
+# A fragment's key names the generations of what it shows (``stamp``), so the value under one
+# key never changes: a change makes new keys. Each process therefore keeps the fragments it
+# has read in memory as well (``_local``), and a warm worker renders a page with no cache
+# round trip but the one for the generations. Values that are checked against generations
+# after they are read (a route, the tags' fragment, a cached page) are kept too: the check
+# is the same for this process's copy. A copy is kept for ``BONESPINE_LOCAL_FRAGMENT_SECONDS``
+# (30 s) at most, a page's never past its shared entry's expiry, and all of them within
+# ``LOCAL_MAX_BYTES`` (the least recently used go first).
+
+LOCAL_MAX_BYTES = 32 * 1024 * 1024
+_local: OrderedDict[str, tuple[float, int, object]] = OrderedDict()
+_local_bytes = 0
+_local_lock = threading.Lock()
+
+
+def local_seconds() -> float:
+    return getattr(settings, "BONESPINE_LOCAL_FRAGMENT_SECONDS", 30)
+
+
+def _size(value) -> int:
+    """Roughly the memory a value takes: its text, or a flat guess for other objects."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, tuple):
+        return 2048 + sum(len(part) for part in value if isinstance(part, (str, bytes)))
+    return 2048
+
+
+def _local_get(key: str):
+    with _local_lock:
+        found = _local.get(key)
+        if found is None:
+            return None
+        if found[0] < time.monotonic():
+            _local_drop(key)
+            return None
+        _local.move_to_end(key)
+        return found[2]
+
+
+def _local_forget(key: str) -> None:
+    with _local_lock:
+        if key in _local:
+            _local_drop(key)
+
+
+def _local_drop(key: str) -> None:
+    global _local_bytes
+    _expires, size, _value = _local.pop(key)
+    _local_bytes -= size
+
+
+def _local_put(key: str, value, seconds: float | None) -> None:
+    global _local_bytes
+    seconds = local_seconds() if seconds is None else min(seconds, local_seconds())
+    if value is None or seconds <= 0:
+        return
+    size = _size(value)
+    with _local_lock:
+        if key in _local:
+            _local_drop(key)
+        _local[key] = (time.monotonic() + seconds, size, value)
+        _local_bytes += size
+        while _local_bytes > LOCAL_MAX_BYTES and _local:
+            _local_drop(next(iter(_local)))
+
+
+def clear_local() -> None:
+    """Forget this process's copies of fragments (tests; a shared entry is still there)."""
+    global _local_bytes
+    with _local_lock:
+        _local.clear()
+        _local_bytes = 0
+
+
+def get_many(keys: list[str]) -> dict:
+    """The fragments under ``keys`` that exist: this process's copies, the rest in one round trip."""
+    found = {}
+    wanted = []
+    for key in keys:
+        value = _local_get(key)
+        if value is None:
+            wanted.append(key)
+        else:
+            found[key] = value
+    if wanted:
+        shared = cache.get_many(wanted)
+        for key, value in shared.items():
+            _local_put(key, value, None)
+        found.update(shared)
+    return found
+
+
+def store(key: str, value, seconds: int | None = None) -> None:
+    """Keep a fragment (for ``seconds``, default the page cache's timeout)."""
+    seconds = timeout() if seconds is None else seconds
+    cache.set(key, value, seconds)
+    _local_put(key, value, seconds)
+
+
+def store_many(values: dict, seconds: int | None = None) -> None:
+    seconds = timeout() if seconds is None else seconds
+    cache.set_many(values, seconds)
+    for key, value in values.items():
+        _local_put(key, value, seconds)
+
+
 def prefetch(request, keys: list[str]) -> None:
-    """Read the cache entries of several fragments about to be rendered in one round trip."""
+    """Read the entries of several fragments about to be rendered in one round trip at most."""
     if request is not None and keys:
-        found = cache.get_many(keys)
+        found = get_many(keys)
         request.__dict__.setdefault("_prefetched", {}).update((key, found.get(key)) for key in keys)
 
 
 def cache_get(request, key: str):
-    """A fragment's cache entry: the prefetched copy if there is one, else from the cache."""
+    """A fragment's entry: the prefetched copy if there is one, else this process's or the cache's."""
     prefetched = getattr(request, "_prefetched", None)
     if prefetched is not None and key in prefetched:
         return prefetched.pop(key)
-    return cache.get(key)
+    return get_many([key]).get(key)
 
 
 def fragment(request, key: str, build, seconds: int | None = None):
-    """The cache entry ``key`` (prefetched or read), or ``build()``'s value stored under it
-    (for ``seconds``, default the page cache's timeout)."""
+    """The fragment ``key`` (prefetched or read), or ``build()``'s value stored under it (for
+    ``seconds``, default the page cache's timeout)."""
     value = cache_get(request, key)
     if value is None:
         value = build()
-        cache.set(key, value, timeout() if seconds is None else seconds)
+        store(key, value, seconds)
     return value
 
 
@@ -157,6 +275,13 @@ def cached(request, names: tuple[str, ...], label: str, build):
     reads no listing query and its cost does not grow with the articles the list holds."""
     digest = hashlib.blake2b(label.encode(), digest_size=12).hexdigest()
     return fragment(request, f"bonespine:cached:{digest}:{stamp(generations(request, *names))}", build)
+
+
+def site_row(request, label: str, build):
+    """A row that pages are found by and name (a category, a tag, an author by its slug):
+    ``build()``, kept until ``site`` moves (editing or deleting such a row bumps it). A
+    missing row (``Http404``) is not kept."""
+    return cached(request, (SITE,), f"row|{label}", build)
 
 
 def bump(*names: str) -> None:
@@ -364,22 +489,34 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         try:
-            # One round trip for a hit: the entry, the epoch and the generations this page
-            # depended on when this process last stored or served it (a guess: the entry's own
-            # list is what is checked; a name the guess missed is read then).
-            guess = _dependency_names.get(key, ())
-            found = cache.get_many([key, EPOCH_KEY, *(DEPENDENCY_PREFIX + name for name in guess)])
+            # One round trip for a hit: the epoch and the generations the page depends on, and
+            # the entry unless this process holds a copy of it (``_local``). Without a copy the
+            # names are a guess (those the entry recorded when this process last stored or
+            # served it): the entry's own list is what is checked; a name the guess missed is
+            # read then.
+            held = _local_get(key)
+            names = tuple(held[0]) if held is not None else _dependency_names.get(key, ())
+            wanted = [EPOCH_KEY, *(DEPENDENCY_PREFIX + name for name in names)]
+            found = cache.get_many(wanted if held is not None else [key, *wanted])
             request.__dict__.setdefault("_page_dependencies", {}).update(
-                (name, found[DEPENDENCY_PREFIX + name]) for name in guess
+                (name, found[DEPENDENCY_PREFIX + name]) for name in names
                 if found.get(DEPENDENCY_PREFIX + name) is not None
             )
             epoch = found.get(EPOCH_KEY)
             if epoch is None:
                 epoch = _read([EPOCH_KEY])[EPOCH_KEY]
+            if held is not None:
+                if still_valid(request, held[0]):
+                    response = pickle.loads(held[1])  # noqa: S301 - our own entry, from this process
+                    response["X-Cache"] = "HIT"
+                    return response
+                _local_forget(key)
+                found[key] = cache.get(key)  # another process may have stored the new page
             entry = found.get(key)
             # The generations read to check the entry are current: a rebuilt page reuses them.
             if entry is not None and still_valid(request, entry[0]):
                 _remember(key, entry[0])
+                _hold(key, entry)
                 response = entry[1]
                 response["X-Cache"] = "HIT"
                 return response
@@ -410,10 +547,19 @@ class PageCacheMiddleware:
             # Built while a change committed? Then it may mix old and new rows: do not keep it.
             if cache.get(EPOCH_KEY) != epoch:
                 return
-            cache.set(key, (recorded, response), timeout())
+            entry = (recorded, response, time.time() + timeout())
+            cache.set(key, entry, timeout())
             _remember(key, recorded)
+            _hold(key, entry)
         except Exception:  # noqa: BLE001
             logger.exception("Could not store page in cache")
+
+
+def _hold(key: str, entry: tuple) -> None:
+    """Keep a pickled copy of a page's entry in this process (until the shared one expires)."""
+    if len(entry) == 3:  # (entries stored before the expiry was recorded are not held)
+        recorded, response, expires_at = entry
+        _local_put(key, (recorded, pickle.dumps(response, pickle.HIGHEST_PROTOCOL)), expires_at - time.time())
 
 
 # Page key → the dependency names its entry recorded, per process: which generations to read

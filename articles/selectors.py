@@ -6,6 +6,7 @@ prefetched, so templates never trigger queries of their own.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -83,6 +84,10 @@ def article_for_page(*, slug: str) -> Article:
     )
 
 
+def article_tag_ids(*, article: Article) -> tuple[int, ...]:
+    return tuple(article.tags.order_by("pk").values_list("pk", flat=True))
+
+
 def article_for_preview(*, pk: int) -> Article:
     """The working copy with its sections and references, for a staff preview."""
     return get_object_or_404(
@@ -114,24 +119,33 @@ def popular_since(period: str):
 POPULAR_TOP = 20  # the longest list any page shows
 
 
-def popular_ranking(period: str) -> list[tuple[int, int]]:
+def popular_ranking(period: str, *, recount: bool = False) -> list[tuple[int, int]]:
     """[(article id, views)] best first for ``period``, from the daily counts alone.
 
-    Kept in the cache for ``BONESPINE_POPULAR_SECONDS`` (default 120 s): the ranking
-    reads every daily row of the period, so it is not recomputed on each page.
+    The ranking reads every daily row of the period, so it is kept in the cache and counted
+    again when it is older than ``BONESPINE_POPULAR_SECONDS`` (default 120 s): by the job
+    that stores the view counts (``flush_view_counts``, ``recount=True``), or else by one
+    request, which takes a short lock; the others use the previous ranking meanwhile, so no
+    crowd of requests counts at once.
     """
     key = f"bonespine:popular:{period}:{popular_since(period)}"
-    ranking = cache.get(key)
-    if ranking is None:
-        since = popular_since(period)
-        rows = ArticleDailyViews.objects.filter(article__in=Article.objects.published())
-        if since:
-            rows = rows.filter(day__gte=since)
-        ranking = list(
-            rows.values("article").annotate(total=Sum("views")).filter(total__gt=0)
-            .order_by("-total", "-article").values_list("article", "total")[:POPULAR_TOP]
-        )
-        cache.set(key, ranking, getattr(settings, "BONESPINE_POPULAR_SECONDS", 120))
+    fresh_for = getattr(settings, "BONESPINE_POPULAR_SECONDS", 120)
+    entry = None if recount else cache.get(key)
+    if isinstance(entry, tuple):
+        counted_at, ranking = entry
+        if time.time() - counted_at < fresh_for or not cache.add(f"{key}:counting", 1, 30):
+            return ranking
+    counted_at = time.time()
+    since = popular_since(period)
+    rows = ArticleDailyViews.objects.filter(article__in=Article.objects.published())
+    if since:
+        rows = rows.filter(day__gte=since)
+    ranking = list(
+        rows.values("article").annotate(total=Sum("views")).filter(total__gt=0)
+        .order_by("-total", "-article").values_list("article", "total")[:POPULAR_TOP]
+    )
+    cache.set(key, (counted_at, ranking), fresh_for * 10)
+    cache.delete(f"{key}:counting")
     return ranking
 
 
@@ -223,6 +237,10 @@ def articles_in_order(ids) -> list[Article]:
 
 def tag_for_page(*, slug: str) -> Tag:
     return get_object_or_404(Tag, slug=slug)
+
+
+def author_for_page(*, slug: str) -> Author:
+    return get_object_or_404(Author, slug=slug)
 
 
 def featured_author(*, article: Article | None = None, author: Author | None = None) -> Author | None:

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from . import pagecache, selectors, viewcounts
+from . import pagecache, routes, selectors, viewcounts
 from . import search as search_module
 from .templatetags import fragments
 
@@ -24,12 +24,13 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 
 
 def listing_page(request, shows: str, queryset, *, per_page: int = PAGE_SIZE):
-    """A page of ``queryset`` (``paginate``'s rules) whose articles are card references, kept
-    in the cache under the generation of ``shows`` (the category, tag… the list is of)."""
+    """A page of ``queryset()`` (``paginate``'s rules) whose articles are card references, kept
+    in the cache under the generation of ``shows`` (the category, tag… the list is of): the
+    query is built only when the page is not."""
     number = request.GET.get("page", "1")
 
     def build():
-        page = paginate(request, queryset.values_list(*selectors.CARD_FIELDS), per_page)
+        page = paginate(request, queryset().values_list(*selectors.CARD_FIELDS), per_page)
         return page.number, page.paginator.count, selectors.card_refs(page.object_list)
 
     number, count, refs = pagecache.cached(request, (shows,), f"{shows}|page={number}", build)
@@ -75,7 +76,7 @@ def moved_permanently(request, location: str) -> HttpResponsePermanentRedirect:
 @require_safe
 def article_detail(request, slug):
     try:
-        article = selectors.article_for_page(slug=slug)
+        article = routes.article_for_page(request, slug)
     except Http404:
         withdrawn = selectors.withdrawn_article(slug=slug)
         if withdrawn is not None:
@@ -84,8 +85,7 @@ def article_detail(request, slug):
         if moved is None:
             raise
         return HttpResponsePermanentRedirect(moved.get_absolute_url())
-    # The page shows this article, and (related articles) its category's and tags' articles.
-    pagecache.page_shows(request, f"article:{article.pk}", f"category:{article.category_id}", pagecache.SIDEBAR)
+    pagecache.page_shows(request, *routes.page_dependencies(article))
     fragments.prefetch_article(request, article)
     return render(
         request,
@@ -104,7 +104,7 @@ def article_withdrawn(request, article):
 @require_safe
 def category_detail(request, slug):
     try:
-        category = selectors.category_for_page(slug=slug)
+        category = pagecache.site_row(request, f"category|{slug}", lambda: selectors.category_for_page(slug=slug))
     except Http404:
         moved = selectors.redirect_for_old_category_slug(slug=slug)
         if moved is None:
@@ -112,16 +112,16 @@ def category_detail(request, slug):
         return moved_permanently(request, moved.get_absolute_url())
     shows = f"category:{category.pk}"
     pagecache.page_shows(request, shows, pagecache.SIDEBAR)
-    page = listing_page(request, shows, selectors.category_articles(category=category))
+    page = listing_page(request, shows, lambda: selectors.category_articles(category=category))
     return render(request, "articles/category_detail.html", {"category": category, "page_obj": page})
 
 
 @require_safe
 def tag_detail(request, slug):
-    tag = selectors.tag_for_page(slug=slug)
+    tag = pagecache.site_row(request, f"tag|{slug}", lambda: selectors.tag_for_page(slug=slug))
     shows = f"tag:{tag.pk}"
     pagecache.page_shows(request, shows, pagecache.SIDEBAR)
-    page = listing_page(request, shows, selectors.tag_articles(tag=tag))
+    page = listing_page(request, shows, lambda: selectors.tag_articles(tag=tag))
     if not page.paginator.count:
         raise Http404("No published article has this tag.")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page_obj": page})

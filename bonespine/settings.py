@@ -204,6 +204,9 @@ BONESPINE_READING_EASE_TARGET = int(os.environ.get("BONESPINE_READING_EASE_TARGE
 BONESPINE_PAGE_CACHE_SECONDS = int(os.environ.get("BONESPINE_PAGE_CACHE_SECONDS", "300"))
 # How long the popular ranking and the sidebar fragment are reused.
 BONESPINE_POPULAR_SECONDS = int(os.environ.get("BONESPINE_POPULAR_SECONDS", "120"))
+# How long each process keeps its own copy of a cached fragment or page (articles/pagecache.py):
+# a copy is only used while the generations it was built under are current.
+BONESPINE_LOCAL_FRAGMENT_SECONDS = int(os.environ.get("BONESPINE_LOCAL_FRAGMENT_SECONDS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -373,3 +373,21 @@ def test_a_hit_is_one_cache_round_trip(page_cache, client, monkeypatch):
     monkeypatch.setattr(pagecache, "cache", Counting())
     response = client.get(url)
     assert response["X-Cache"] == "HIT" and calls == ["get_many"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_this_process_holds_is_not_served_after_a_change(page_cache, client, admin_user):
+    """Each process keeps a copy of the pages it served; another worker commits a change (so
+    this process's copy is not replaced): the copy is checked like the shared entry."""
+    from articles import pagecache
+
+    article = published_article(title="Held by this process")
+    url = article.get_absolute_url()
+    hit_then(client, url)
+    held = dict(pagecache._local)
+    assert any(isinstance(value[2], tuple) and "article:" in str(value[2][0]) for value in held.values())
+    services.article_unpublish(article=article, by=admin_user, comment="Withdrawn for a test.")
+    pagecache._local.update(held)
+    response = client.get(url)
+    assert response.status_code == 410 and response["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"

@@ -9,7 +9,6 @@ import hashlib
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -35,6 +34,10 @@ def main_key(request, article) -> str:
 
 def jsonld_key(request, article) -> str:
     return f"bonespine:jsonld:{article.pk}:{article.live_version_id}:{_article_stamp(request, article)}"
+
+
+def breadcrumbs_key(request, article) -> str:
+    return f"{main_key(request, article)}:breadcrumbs"
 
 
 def head_key(request, article) -> str:
@@ -84,8 +87,10 @@ def prefetch_article(request, article) -> None:
     articles, the sidebar) in one round trip instead of one each."""
     from .sidebar import sidebar_key
 
-    pagecache.prefetch(request, [head_key(request, article), jsonld_key(request, article), main_key(request, article),
-                                 extras_key(request, article), sidebar_key(request, article, None)])
+    pagecache.prefetch(request, [
+        head_key(request, article), jsonld_key(request, article), main_key(request, article),
+        breadcrumbs_key(request, article), extras_key(request, article), sidebar_key(request, article, None),
+    ])
 
 
 def article_extras(request, article) -> dict:
@@ -107,7 +112,7 @@ def article_extras(request, article) -> dict:
                 "tags": render_to_string("articles/includes/article_tags.html", {"article": article, "tags": tags}),
                 "related": render_to_string("articles/includes/article_related.html", {"related": related}),
             }
-            cache.set(key, extras, pagecache.timeout())
+            pagecache.store(key, extras)
         article._page_extras = extras
     return extras
 
@@ -160,6 +165,23 @@ def article_main(context):
     )
 
 
+@register.simple_tag(takes_context=True)
+def article_breadcrumbs(context):
+    """The article page's breadcrumbs (its category and title): on the public page they are
+    kept with the article (``main_key``); a preview renders them each time."""
+    article, page, request = context.get("article"), context.get("page"), context.get("request")
+
+    def render():
+        return render_to_string("includes/breadcrumbs.html", {
+            "parent_url": article.category.get_absolute_url(), "parent_label": article.category.name,
+            "current": page.title,
+        })
+
+    if request is None or context.get("preview") or page is None or page.pk != article.live_version_id:
+        return render()
+    return mark_safe(pagecache.fragment(request, breadcrumbs_key(request, article), render))  # noqa: S308 - our template
+
+
 def card_key(site_generation: int, item, level) -> str:
     """A card shows the article's live version, address and dates (all in the key: a new
     version is a new card) and names of its author and category (``site``)."""
@@ -177,7 +199,7 @@ def article_cards(context, items, level=3):
         return ""
     site_generation = pagecache.generations(context.get("request"), pagecache.SITE)[pagecache.SITE]
     keys = [card_key(site_generation, item, level) for item in items]
-    found = cache.get_many(keys)
+    found = pagecache.get_many(keys)
     absent = [(key, item) for key, item in zip(keys, items) if key not in found]
     # A listing of card references (selectors.CardRef) loads the articles of missing cards only.
     refs = [item.pk for _, item in absent if isinstance(item, selectors.CardRef)]
@@ -188,7 +210,7 @@ def article_cards(context, items, level=3):
         if article is not None:  # (withdrawn since the listing was cached: no card)
             found[key] = missing[key] = render_to_string("includes/article_card.html", {"item": article, "level": level})
     if missing:
-        cache.set_many(missing, pagecache.timeout())
+        pagecache.store_many(missing)
     return mark_safe("".join(found.get(key, "") for key in keys))  # noqa: S308 - rendered by our template
 
 
@@ -230,9 +252,10 @@ _shell: dict[tuple, str] = {}  # this process's copies: a handful of entries
 
 @register.simple_tag(takes_context=True)
 def page_shell(context, template_name):
-    """The site header or footer: the same on every page but for the current navigation item
-    and the year, so each variant is rendered once per process and ``site`` generation (no
-    cache round trip). The search page's header shows the query and is rendered each time."""
+    """The site header or footer, or the head's style sheet and script links (their hashed
+    addresses): the same on every page but for the current navigation item and the year, so
+    each variant is rendered once per process and ``site`` generation (no cache round trip).
+    The search page's header shows the query and is rendered each time."""
     request = context.get("request")
     path = getattr(request, "path", "")
     nav_current = path if path in NAVIGATION_PATHS else ""

@@ -178,13 +178,14 @@ class TestArticlePage:
         assert client.get(article.get_absolute_url()).status_code == 404
 
     @pytest.mark.parametrize("service", ["article_unpublish", "article_archive"])
-    def test_unpublished_and_archived_are_410_gone(self, client, service):
+    def test_unpublished_and_archived_are_410_gone(self, client, service, django_capture_on_commit_callbacks):
         from articles import services
 
         article = published_article()
         assert client.get(article.get_absolute_url()).status_code == 200
-        getattr(services, service)(article=article, by=UserFactory(is_staff=True, is_superuser=True),
-                                   comment="Withdrawn for a test.")
+        with django_capture_on_commit_callbacks(execute=True):  # visitors see committed changes
+            getattr(services, service)(article=article, by=UserFactory(is_staff=True, is_superuser=True),
+                                       comment="Withdrawn for a test.")
         assert client.get(article.get_absolute_url()).status_code == 410
 
     def test_unknown_slug_is_404(self, client):

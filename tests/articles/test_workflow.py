@@ -365,7 +365,8 @@ def test_minor_correction_needs_an_earlier_full_review(people):
 
 # --- Editing what is live -------------------------------------------------------------
 
-def test_live_page_unchanged_while_revision_in_progress_then_swapped_on_publish(people, client):
+def test_live_page_unchanged_while_revision_in_progress_then_swapped_on_publish(people, client,
+                                                                                django_capture_on_commit_callbacks):
     article = to_status(draft_by(people["profiles"]["author"]), S.PUBLISHED, people)
     url = article.get_absolute_url()
     assert "Original body." in client.get(url).content.decode()
@@ -384,7 +385,8 @@ def test_live_page_unchanged_while_revision_in_progress_then_swapped_on_publish(
     assert "Original body." in page
     services.article_approve(article=article, by=people["reviewer"], kind="full")
     assert "Changed body." not in client.get(url).content.decode()
-    services.article_publish(article=article, by=people["editor"])
+    with django_capture_on_commit_callbacks(execute=True):  # visitors see committed changes
+        services.article_publish(article=article, by=people["editor"])
     page = client.get(url).content.decode()
     assert "Changed body." in page and "Revised title" in page and "Original body." not in page
     assert list(article.versions.values_list("number", flat=True)) == [2, 1]
