@@ -5,7 +5,7 @@ Everything can be changed from the environment:
     BIND / PORT            address to listen on (default 127.0.0.1:8000; PORT alone keeps 127.0.0.1)
     WEB_CONCURRENCY        worker processes (default 2 × CPUs + 1)
     GUNICORN_THREADS       threads per worker; above 1 the worker class is gthread (default 1: sync)
-    GUNICORN_MAX_REQUESTS  restart a worker after this many requests, ± 10 % jitter (default 5000; 0 = never)
+    GUNICORN_MAX_REQUESTS  restart a worker after this many requests, + up to 50 % jitter (default 5000; 0 = never)
     GUNICORN_TIMEOUT       seconds a request may take before its worker is killed (default 30)
     GUNICORN_ACCESS_LOG    file or "-" for an access log (default none: the app logs each request as JSON)
     GUNICORN_CONTROL_SOCKET  path of gunicorn's control socket for ``gunicornc`` (default: none)
@@ -26,10 +26,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() *
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 
-# Recycle workers now and then (guards against slow leaks); the jitter keeps them from all
-# restarting at once.
+# Recycle workers now and then (guards against slow leaks). Workers share the load evenly, so
+# a small jitter had them all restart within a second or two: a wide one spreads the restarts.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = max_requests // 10
+max_requests_jitter = max_requests // 2
 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
@@ -54,6 +54,12 @@ proc_name = "bonespine"
 
 
 def when_ready(server):
+    # Before the first fork: every worker, at start and at each restart, gets compiled
+    # templates and loaded backends instead of paying for them on its first requests.
+    if preload_app:
+        from bonespine import warmup
+
+        warmup.warm()
     shared = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL")
     if workers > 1 and not shared:
         print(
