@@ -34,6 +34,11 @@ cookie) or say ``private``/``no-store``, and anything but 200/301/404/410 answer
 Popular lists are part of every cached page: new views show up when the cache entry
 expires, at most ``BONESPINE_PAGE_CACHE_SECONDS`` (default 300 s) later.
 
+The same generations guard the fragments pages are assembled from when the page cache is
+off or misses (templatetags/fragments.py), the rows pages are found by (``site_row``,
+articles/routes.py), and each process's own copies of all of these (``_local``): a warm
+page costs one round trip, for the generations.
+
 With local-memory caching each process has its own cache and counters, which is right for one
 process (``runserver``) only: run several workers with ``REDIS_URL``.
 """

@@ -4,9 +4,10 @@ An uncached article page is assembled from fragments kept in the cache (template
 fragments.py): the article, its head tags, its tags and related articles, the sidebar. To
 name them the page needs only the article's id, its category, its live version and its tags'
 ids. Those are kept per address (a *route*) together with the generations of ``site`` and of
-the article (articles/pagecache.py) read before the row was: a route is used only while both
-still have those values. Publishing, withdrawing, renaming or re-tagging the article, or any
-bulk write (``bump_generation``), bumps one of them, and the next request reads the row again.
+the article (articles/pagecache.py) they were read under: a route is used only while both
+still have those values, and one read while a change committed is not kept (the epoch).
+Publishing, withdrawing, renaming or re-tagging the article, or any bulk write
+(``bump_generation``), bumps one of them, and the next request reads the row again.
 
 The page gets an :class:`ArticleRef`: the route's fields, and the real article (one query)
 the first time anything else is read, which happens only when a fragment has to be rebuilt.
