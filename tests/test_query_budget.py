@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # page → the most queries it may run (docs/performance.md says the same)
 BUDGET = {
-    "article": 6,  # issue 13: at most 6, whatever the size (1 once its fragments are cached)
+    "article": 6,  # issue 13: at most 6, whatever the size (none once its fragments and route are cached)
     "home": 8,
     "category": 8,
     "tag": 8,
