@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.log import log_response
 
@@ -176,8 +176,14 @@ class SecurityHeadersMiddleware:
 
 
 def _contact_path() -> str:
+    return _contact_path_in(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=16)
+def _contact_path_in(urlconf: str, script_prefix: str) -> str:
+    """The contact page's address (reversed once per URL configuration, not per request)."""
     try:
-        return reverse("feedback:contact")
+        return reverse("feedback:contact", urlconf=urlconf)
     except NoReverseMatch:
         return "/contact/"
 
