@@ -2,6 +2,7 @@
 on local memory and on a real Redis server; logged-in users and previews bypass it;
 conditional GET answers 304. Also the Redis view-count buffer."""
 
+import io
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,8 +12,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from articles import services, viewcounts
+from articles import selectors, services, viewcounts
 from articles.models import ArticleDailyViews
 from tests.factories import ArticleFactory, SectionFactory, make_live, published_article
 
@@ -188,8 +190,18 @@ def test_buffered_views_are_flushed_exactly(settings):
     assert ArticleDailyViews.objects.get(article=article).views == n
     call_command("flush_view_counts")
     assert ArticleDailyViews.objects.get(article=article).views == n
+    # The job also counts the popular rankings, so that no page request has to.
+    ranking = cache.get(f"bonespine:popular:7d:{selectors.popular_since('7d')}")
+    assert isinstance(ranking, tuple) and ranking[1] == [(article.pk, n)]
     cache.clear()
     connection.close()
+
+
+def test_flush_view_counts_without_a_shared_cache_does_nothing():
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("flush_view_counts", stdout=out)
+    assert "nothing to store" in out.getvalue() and not queries
 
 
 def test_cached_pages_are_served_while_the_database_is_down(page_cache, client, monkeypatch):
