@@ -371,21 +371,25 @@ def test_live_page_unchanged_while_revision_in_progress_then_swapped_on_publish(
     url = article.get_absolute_url()
     assert "Original body." in client.get(url).content.decode()
 
-    _change_section(article)
-    article.title = "Revised title"
-    article.save()
-    services.article_content_saved(article=article, by=people["author"])
+    # Each step is committed (its cache invalidation runs) before the page is read again.
+    with django_capture_on_commit_callbacks(execute=True):
+        _change_section(article)
+        article.title = "Revised title"
+        article.save()
+        services.article_content_saved(article=article, by=people["author"])
     article.refresh_from_db()
     assert article.status == S.DRAFT and article.live_version is not None
     page = client.get(url).content.decode()
     assert "Original body." in page and "Changed body." not in page and "Revised title" not in page
 
-    services.article_submit(article=article, by=people["author"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_submit(article=article, by=people["author"])
     page = client.get(url).content.decode()
     assert "Original body." in page
-    services.article_approve(article=article, by=people["reviewer"], kind="full")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_approve(article=article, by=people["reviewer"], kind="full")
     assert "Changed body." not in client.get(url).content.decode()
-    with django_capture_on_commit_callbacks(execute=True):  # visitors see committed changes
+    with django_capture_on_commit_callbacks(execute=True):
         services.article_publish(article=article, by=people["editor"])
     page = client.get(url).content.decode()
     assert "Changed body." in page and "Revised title" in page and "Original body." not in page
