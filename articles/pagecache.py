@@ -507,9 +507,9 @@ class PageCacheMiddleware:
                 (name, found[DEPENDENCY_PREFIX + name]) for name in names
                 if found.get(DEPENDENCY_PREFIX + name) is not None
             )
-            epoch = found.get(EPOCH_KEY)
-            if epoch is None:
-                epoch = _read([EPOCH_KEY])[EPOCH_KEY]
+            current = found.get(EPOCH_KEY)
+            if current is None:
+                current = epoch()
             if held is not None:
                 if still_valid(request, held[0]):
                     response = pickle.loads(held[1])  # noqa: S301 - our own entry, from this process
@@ -536,7 +536,7 @@ class PageCacheMiddleware:
             if not response.has_header("ETag"):
                 set_response_etag(response)
             response["X-Cache"] = "MISS"
-            self.store(request, key, epoch, response)
+            self.store(request, key, current, response)
         return response
 
     @staticmethod

@@ -2,9 +2,8 @@
 
 A fresh worker's first request used to take about 140 ms instead of 1–2: it imported the
 cache backend, compiled the templates, built the URL resolver and read the static files'
-manifest. gunicorn restarts
-workers now and then (``max_requests``), so under load those first requests were the slow
-tail (p99) of every page. Doing that work once in the master, which loads the app before it
+manifest. gunicorn restarts workers now and then (``max_requests``), so under load those
+first requests were the slow tail (p99) of every page. Doing that work once in the master, which loads the app before it
 forks (``preload_app``), gives every worker it forks, at start and at each restart, a warm
 copy. Nothing here opens a database or cache connection: a socket opened before the fork
 would be shared by every worker.

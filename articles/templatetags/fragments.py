@@ -57,14 +57,23 @@ class PageHeadNode(template.Node):
         return pagecache.fragment(request, key, lambda: self.nodelist.render(context))
 
 
+def shows_live_version(context) -> bool:
+    """Whether ``context`` renders the public page of an article's live version (not a
+    preview): its article fragments may then come from the cache."""
+    article, page = context.get("article"), context.get("page")
+    return (
+        context.get("request") is not None and article is not None and page is not None
+        and not context.get("preview") and getattr(page, "pk", None) == article.live_version_id
+    )
+
+
 def page_head_key(context, request) -> str | None:
     """The cache key of a page's ``<head>`` tags, or None to render them each time: a preview,
     a form's answer (POST), or a view that did not say what its page shows."""
     if request is None or request.method != "GET" or context.get("preview"):
         return None
-    article, page = context.get("article"), context.get("page")
-    if article is not None and page is not None and getattr(page, "pk", None) == article.live_version_id:
-        return head_key(request, article)
+    if shows_live_version(context):
+        return head_key(request, context.get("article"))
     declared = getattr(request, "_page_declared", None)
     if not declared:
         return None
@@ -150,10 +159,9 @@ def article_main(context):
         with context.push(extras_slots=True):
             return render()
 
-    article, page, request = context.get("article"), context.get("page"), context.get("request")
+    article, request = context.get("article"), context.get("request")
     cacheable = (
-        request is not None and article is not None and page is not None and not context.get("preview")
-        and page.pk == article.live_version_id and "feedback" not in request.GET
+        shows_live_version(context) and "feedback" not in request.GET
         and context.get("feedback_form") is None and not context.get("feedback_limited")
     )
     if not cacheable:
@@ -177,7 +185,7 @@ def article_breadcrumbs(context):
             "current": page.title,
         })
 
-    if request is None or context.get("preview") or page is None or page.pk != article.live_version_id:
+    if not shows_live_version(context):
         return render()
     return mark_safe(pagecache.fragment(request, breadcrumbs_key(request, article), render))  # noqa: S308 - our template
 
