@@ -36,8 +36,9 @@ expires, at most ``BONESPINE_PAGE_CACHE_SECONDS`` (default 300 s) later.
 
 The same generations guard the fragments pages are assembled from when the page cache is
 off or misses (templatetags/fragments.py), the rows pages are found by (``site_row``,
-articles/routes.py), and each process's own copies of all of these (``_local``): a warm
-page costs one round trip, for the generations.
+articles/routes.py), and each process's own copies of all of these (``_local``). With Redis
+each process also keeps the generations, kept exact by Redis's pushes (articles/tracking.py):
+a warm page makes no round trip at all.
 
 With local-memory caching each process has its own cache and counters, which is right for one
 process (``runserver``) only: run several workers with ``REDIS_URL``.
@@ -56,6 +57,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_cache_control, set_response_etag
+
+from . import tracking
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +84,20 @@ def _fresh() -> int:
     return time.time_ns()
 
 
-def _read(keys: list[str]) -> dict[str, int]:
-    """The current value of each counter in ``keys`` (one round trip; a missing one is created)."""
-    found = cache.get_many(keys)
-    for key in keys:
-        if found.get(key) is None:
-            cache.add(key, _fresh(), timeout=None)
-            found[key] = cache.get(key)
+def _read(keys: list[str], also: tuple[str, ...] = ()) -> dict:
+    """The current value of each counter in ``keys`` (a missing one is created), and the
+    entries under ``also``: this process's tracked copy of the counters (articles/tracking.py),
+    the rest in one round trip."""
+    found, token = tracking.board.known(keys)
+    missing = [key for key in keys if key not in found]
+    if missing or also:
+        read = cache.get_many([*also, *missing])
+        for key in missing:
+            if read.get(key) is None:
+                cache.add(key, _fresh(), timeout=None)
+                read[key] = cache.get(key)
+        tracking.board.remember({key: read[key] for key in missing}, token)
+        found.update(read)
     return found
 
 
@@ -96,6 +106,7 @@ def _incr(key: str) -> None:
         cache.incr(key)
     except ValueError:  # not there (never read, or evicted): any new value differs from every entry's
         cache.set(key, _fresh(), timeout=None)
+    tracking.board.forget([key])
 
 
 def generations(request, *names: str) -> dict[str, int]:
@@ -210,11 +221,13 @@ def _local_put(key: str, value, seconds: float | None) -> None:
 
 
 def clear_local() -> None:
-    """Forget this process's copies of fragments (tests; a shared entry is still there)."""
+    """Forget this process's copies of fragments and generations (tests; a shared entry is
+    still there)."""
     global _local_bytes
     with _local_lock:
         _local.clear()
         _local_bytes = 0
+    tracking.board.clear()
 
 
 def get_many(keys: list[str]) -> dict:
@@ -502,7 +515,7 @@ class PageCacheMiddleware:
             held = _local_get(key)
             names = tuple(held[0]) if held is not None else _dependency_names.get(key, ())
             wanted = [EPOCH_KEY, *(DEPENDENCY_PREFIX + name for name in names)]
-            found = cache.get_many(wanted if held is not None else [key, *wanted])
+            found = _read(wanted, also=() if held is not None else (key,))
             request.__dict__.setdefault("_page_dependencies", {}).update(
                 (name, found[DEPENDENCY_PREFIX + name]) for name in names
                 if found.get(DEPENDENCY_PREFIX + name) is not None

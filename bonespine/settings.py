@@ -207,6 +207,9 @@ BONESPINE_POPULAR_SECONDS = int(os.environ.get("BONESPINE_POPULAR_SECONDS", "120
 # How long each process keeps its own copy of a cached fragment or page (articles/pagecache.py):
 # a copy is only used while the generations it was built under are current.
 BONESPINE_LOCAL_FRAGMENT_SECONDS = int(os.environ.get("BONESPINE_LOCAL_FRAGMENT_SECONDS", "30"))
+# With Redis, each process keeps the generation counters too, kept exact by Redis's
+# invalidation pushes (articles/tracking.py); this bounds how long one is trusted in any case.
+BONESPINE_TRACKED_GENERATION_SECONDS = float(os.environ.get("BONESPINE_TRACKED_GENERATION_SECONDS", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

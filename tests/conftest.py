@@ -16,6 +16,19 @@ def pytest_configure(config):
         os.environ["BONESPINE_TEST_REDIS_URL"] = re.sub(r"(/\d*)?$", f"/{int(worker[2:]) + 1}", url, count=1)
 
 
+@pytest.fixture
+def redis_cache(settings) -> str:
+    """The default cache on the real Redis server scripts/test.sh started (its URL); skipped
+    without one, a failure in CI."""
+    url = os.environ.get("BONESPINE_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("BONESPINE_TEST_REDIS_URL is not set: scripts/test.sh starts redis-server for CI.")
+        pytest.skip("no Redis server (run through scripts/test.sh)")
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}}
+    return url
+
+
 DESELECTED = pytest.StashKey[int]()
 
 
