@@ -3,7 +3,7 @@
 Everything can be changed from the environment:
 
     BIND / PORT            address to listen on (default 127.0.0.1:8000; PORT alone keeps 127.0.0.1)
-    WEB_CONCURRENCY        worker processes (default 2 × CPUs + 1)
+    WEB_CONCURRENCY        worker processes (default CPUs + 1)
     GUNICORN_THREADS       threads per worker; above 1 the worker class is gthread (default 1: sync)
     GUNICORN_MAX_REQUESTS  restart a worker after this many requests, + up to 50 % jitter (default 5000; 0 = never)
     GUNICORN_TIMEOUT       seconds a request may take before its worker is killed (default 30)
@@ -22,7 +22,12 @@ import sys
 wsgi_app = "bonespine.wsgi:application"
 
 bind = [os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"]
-workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+# CPUs + 1, not gunicorn's usual 2 × CPUs + 1: a warm page is CPU work only (no query, no
+# cache round trip), so workers beyond the CPUs only take turns on them; the one extra covers
+# the database waits of misses and the admin. Measured on 2 CPUs (docs/performance.md, Round 5):
+# 3 workers serve as many requests per second as 5 and halve the p99. Raise WEB_CONCURRENCY
+# (or GUNICORN_THREADS) when slow requests, not CPU, are what the workers wait on.
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 

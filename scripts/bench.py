@@ -389,7 +389,7 @@ def machine() -> dict:
         "wrk": sh("wrk -v 2>&1 | head -n 1"),
         "gunicorn": sh(f"{GUNICORN} --version"),
         "django": sh(f"{PYTHON} -c 'import django; print(django.get_version())'"),
-        "workers": os.environ.get("WEB_CONCURRENCY") or f"{(os.cpu_count() or 1) * 2 + 1} (2 × CPUs + 1)",
+        "workers": os.environ.get("WEB_CONCURRENCY") or f"{(os.cpu_count() or 1) + 1} (CPUs + 1)",
     }
 
 

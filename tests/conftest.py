@@ -1,5 +1,4 @@
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,12 +7,50 @@ import pytest
 
 
 def pytest_configure(config):
-    # Under pytest-xdist every worker gets its own Redis database (1, 2, …) on the server
-    # scripts/test.sh started, since the tests empty it (cache.clear() is FLUSHDB).
+    # Under pytest-xdist every worker gets its own Redis server, on a unix socket: the tests
+    # empty the cache (FLUSHDB), and Redis's invalidation pushes (articles/tracking.py) name
+    # keys and flushes without regard to the database, so a database each is not enough.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    url = os.environ.get("BONESPINE_TEST_REDIS_URL")
-    if url and worker.startswith("gw"):
-        os.environ["BONESPINE_TEST_REDIS_URL"] = re.sub(r"(/\d*)?$", f"/{int(worker[2:]) + 1}", url, count=1)
+    if os.environ.get("BONESPINE_TEST_REDIS_URL") and worker.startswith("gw") and shutil.which("redis-server"):
+        config._bonespine_redis = _start_redis_server(worker)
+        os.environ["BONESPINE_TEST_REDIS_URL"] = f"unix://{config._bonespine_redis[1]}?db=0"
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "_bonespine_redis", None)
+    if server is not None:
+        process, socket_path = server
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(Path(socket_path).parent, ignore_errors=True)
+
+
+def _start_redis_server(worker: str):
+    import subprocess
+    import tempfile
+    import time
+
+    import redis
+
+    directory = Path(tempfile.mkdtemp(prefix=f"bonespine-redis-{worker}-"))
+    socket_path = directory / "redis.sock"
+    process = subprocess.Popen(
+        ["redis-server", "--port", "0", "--unixsocket", str(socket_path), "--save", "", "--appendonly", "no",
+         "--dir", str(directory), "--logfile", str(directory / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(unix_socket_path=str(socket_path))
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except (redis.ConnectionError, FileNotFoundError):
+            time.sleep(0.05)
+    else:
+        process.terminate()
+        raise RuntimeError(f"redis-server for {worker} did not start (see {directory}/redis.log)")
+    client.close()
+    return process, str(socket_path)
 
 
 @pytest.fixture
