@@ -161,31 +161,33 @@ class _Board:
 
     # --- the copy -------------------------------------------------------------------------
 
-    def known(self, keys: list[str]) -> tuple[dict[str, int], int | None]:
+    def known(self, keys: list[str]) -> tuple[dict[str, int], tuple[int, float] | None]:
         """The counters among ``keys`` this process holds, and a token for :meth:`remember`
         (None: nothing can be kept now)."""
         with self._lock:
             if not self._ready():
                 return {}, None
             found = {}
-            oldest = time.monotonic() - max_age()
+            now = time.monotonic()
+            oldest = now - max_age()
             for key in keys:
                 held = self._values.get(self._base + key)
                 if held is not None and held[1] >= oldest:
                     found[key] = held[0]
-            return found, self._session
+            return found, (self._session, now)
 
-    def remember(self, values: dict[str, int], token: int | None) -> None:
-        """Keep counters just read from Redis, if tracking was on (and unbroken) before the read."""
+    def remember(self, values: dict[str, int], token: tuple[int, float] | None) -> None:
+        """Keep counters just read from Redis, if tracking was on (and unbroken) before the
+        read; their age counts from before the read."""
         if token is None:
             return
+        session, asked_at = token
         with self._lock:
-            if token != self._session or self._conn is None:
+            if session != self._session or self._conn is None:
                 return
-            now = time.monotonic()
             for key, value in values.items():
                 if value is not None:
-                    self._values[self._base + key] = (value, now)
+                    self._values[self._base + key] = (value, asked_at)
 
     def forget(self, keys) -> None:
         """This process wrote these counters: its copy of them is old now (their pushes follow)."""
