@@ -56,16 +56,14 @@ class _Board:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._reset(None)
-        self._retry_at = 0.0
-
-    def _reset(self, location) -> None:
         self._pid = os.getpid()
-        self._location = location
+        self._location = None
         self._conn = None
+        self._poller = None
         self._base = ""
         self._values: dict[str, tuple[int, float]] = {}
-        self._session = 0 if location is None else self._session + 1
+        self._session = 0  # moves whenever the copy is emptied: a read begun before is not kept
+        self._retry_at = 0.0
 
     # --- connection -------------------------------------------------------------------
 
@@ -85,7 +83,7 @@ class _Board:
             return False
         if self._pid != os.getpid() or location != self._location:
             self._drop()  # a forked worker never reads its parent's socket
-            self._reset(location)
+            self._pid, self._location = os.getpid(), location
         if self._conn is None:
             if time.monotonic() < self._retry_at:
                 return False
@@ -117,8 +115,7 @@ class _Board:
             return
         self._poller = select.poll()
         self._poller.register(conn._sock.fileno(), select.POLLIN | select.POLLPRI)
-        self._conn, self._base, self._session = conn, base, self._session + 1
-        self._values = {}
+        self._conn, self._base = conn, base
 
     def _drop(self) -> None:
         """Forget every counter and close the connection (its pushes can no longer be trusted)."""

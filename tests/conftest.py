@@ -66,6 +66,19 @@ def redis_cache(settings) -> str:
     return url
 
 
+@pytest.fixture
+def use_cache(request, settings):
+    """``use_cache("locmem")`` or ``use_cache("redis")`` (the real server, see ``redis_cache``):
+    the default cache the test runs on."""
+    def use(backend: str) -> None:
+        if backend == "redis":
+            request.getfixturevalue("redis_cache")
+        else:
+            settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                           "LOCATION": "tests"}}
+    return use
+
+
 DESELECTED = pytest.StashKey[int]()
 
 

@@ -21,12 +21,8 @@ BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/1
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def page_cache(request, settings):
-    if request.param == "redis":
-        request.getfixturevalue("redis_cache")
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": "pagecache-tests"}}
+def page_cache(request, settings, use_cache):
+    use_cache(request.param)
     settings.BONESPINE_PAGE_CACHE = True
     cache.clear()
     yield request.param

@@ -16,22 +16,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def fragments_only(request, settings):
+def fragments_only(request, settings, use_cache):
     """The page cache off (every request renders), the fragments and routes on."""
-    yield from _fragments_only(request, settings, request.param)
+    yield from _fragments_only(settings, use_cache, request.param)
 
 
 @pytest.fixture
-def fragments_only_on_redis(request, settings):
-    yield from _fragments_only(request, settings, "redis")
+def fragments_only_on_redis(settings, use_cache):
+    yield from _fragments_only(settings, use_cache, "redis")
 
 
-def _fragments_only(request, settings, backend):
-    if backend == "redis":
-        request.getfixturevalue("redis_cache")
-    else:
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                       "LOCATION": "route-tests"}}
+def _fragments_only(settings, use_cache, backend):
+    use_cache(backend)
     settings.BONESPINE_PAGE_CACHE = False
     cache.clear()
     pagecache.clear_local()
